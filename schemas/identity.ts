@@ -1,0 +1,82 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CountryCode, Timestamp, Uuid } from './common.js';
+
+export const OrgKind = Type.Union(
+  [Type.Literal('partner'), Type.Literal('agency'), Type.Literal('intermediary'), Type.Literal('secretariat')],
+  { $id: 'OrgKind' },
+);
+export const Sector = Type.Union(
+  ['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'].map((s) => Type.Literal(s)),
+  { $id: 'Sector' },
+);
+export const Scope = Type.Union(
+  ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'].map((s) => Type.Literal(s)),
+  { $id: 'Scope' },
+);
+
+export const OrgCreate = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: Type.Ref(OrgKind),
+  country: CountryCode,
+  sectors: Type.Optional(Type.Array(Type.Ref(Sector), { uniqueItems: true, maxItems: 7 })),
+}, { $id: 'OrgCreate', additionalProperties: false });
+export type OrgCreate = Static<typeof OrgCreate>;
+
+export const Org = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  kind: Type.Ref(OrgKind),
+  country: CountryCode,
+  sectors: Type.Array(Type.Ref(Sector)),
+  created_at: Timestamp,
+}, { $id: 'Org' });
+
+export const OrgDirectoryEntry = Type.Object({
+  id: Uuid, name: Type.String(), kind: Type.Ref(OrgKind), country: CountryCode,
+}, { $id: 'OrgDirectoryEntry' });
+
+export const ClientCreate = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  scopes: Type.Optional(Type.Array(Type.Ref(Scope), { uniqueItems: true, minItems: 1 })),
+}, { $id: 'ClientCreate', additionalProperties: false });
+
+export const ClientCreated = Type.Object({
+  client_id: Type.String(),
+  client_secret: Type.String({ description: 'Shown once; only a slow hash is stored.' }),
+  name: Type.String(),
+  scopes: Type.Array(Type.Ref(Scope)),
+}, { $id: 'ClientCreated' });
+
+export const TokenRequest = Type.Object({
+  grant_type: Type.Literal('client_credentials'),
+  client_id: Type.Optional(Type.String({ maxLength: 200 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 500 })),
+  scope: Type.Optional(Type.String({ maxLength: 500 })),
+}, { $id: 'TokenRequest', additionalProperties: false });
+export type TokenRequest = Static<typeof TokenRequest>;
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+  scope: Type.String(),
+}, { $id: 'TokenResponse' });
+
+export const SharingGroupCreate = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  members: Type.Array(Uuid, { uniqueItems: true, maxItems: 10000 }),
+}, { $id: 'SharingGroupCreate', additionalProperties: false });
+
+export const SharingGroupPatch = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  members: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 10000 })),
+}, { $id: 'SharingGroupPatch', additionalProperties: false, minProperties: 1 });
+
+export const SharingGroup = Type.Object({
+  id: Uuid, name: Type.String(), members: Type.Array(Uuid),
+}, { $id: 'SharingGroup' });
+
+export const identitySchemas = [
+  OrgKind, Sector, Scope, OrgCreate, Org, OrgDirectoryEntry, ClientCreate, ClientCreated,
+  TokenRequest, TokenResponse, SharingGroupCreate, SharingGroupPatch, SharingGroup,
+];

@@ -1,0 +1,135 @@
+/**
+ * Builds the whole application as one fastify instance, without listening: used by
+ * src/server.ts and by the tests (app.inject()).
+ *
+ * Request path: rate limit → auth (per route, `app.authorize(scope)`) → schema validation →
+ * module handler → problem+json on any error.
+ */
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { allSchemas } from '../schemas/index.js';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import identityRoutes from './modules/identity/routes.js';
+import type { KeyRing } from './modules/identity/keys.js';
+import auth from './plugins/auth.js';
+import operations from './plugins/operations.js';
+import problems, { HttpProblem } from './plugins/problems.js';
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  keyRing: KeyRing;
+  /** Override the logger (tests capture it). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Paths pino masks wherever they appear in a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]',
+  'headers.authorization', '*.client_secret', 'client_secret', '*.access_token', 'access_token', '*.password',
+];
+
+declare module 'fastify' {
+  interface FastifyContextConfig { acceptsForm?: boolean }
+}
+
+export const API_VERSION = '1.0.0';
+
+/** Structured JSON logs; request headers are logged with credentials masked. */
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; headers: Record<string, unknown>; ip?: string; id?: string }) => ({
+        method: req.method, url: req.url, ip: req.ip, headers: { ...req.headers },
+      }),
+    },
+    ...(stream ? { stream } : {}),
+  };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database, keyRing } = options;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel),
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 120_000,
+    connectionTimeout: 0,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        removeAdditional: false, // unknown properties are errors, not silently dropped
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  for (const schema of allSchemas) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'I-SOP Exchange API',
+        version: API_VERSION,
+        description: 'Public-private sharing of anti-piracy indicators between rights holders, agencies and intermediaries.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          clientBasic: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(problems);
+  // JSON only, except where a route opts in to forms (the OAuth token endpoint).
+  app.removeContentTypeParser('text/plain');
+  await app.register(formbody, { bodyLimit: 8 * 1024 });
+  app.addHook('preValidation', async (request) => {
+    const type = request.headers['content-type'];
+    if (type?.startsWith('application/x-www-form-urlencoded') && !request.routeOptions.config.acceptsForm) {
+      throw new HttpProblem(415, 'Unsupported content type; send application/json.');
+    }
+  });
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler', // after authentication, so limits apply per client
+    max: config.rateLimitMax,
+    timeWindow: config.rateLimitWindowMs,
+    keyGenerator: (request) => request.caller?.clientId ?? request.ip,
+  });
+  await app.register(auth, {
+    db: database.db, keyRing,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    revocationCacheSeconds: config.revocationCacheSeconds,
+  });
+  await app.register(operations, { db: database.db });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(identityRoutes, {
+    db: database.db, tokenTtlSeconds: config.tokenTtlSeconds,
+    tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs,
+  });
+  return app;
+}

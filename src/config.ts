@@ -1,0 +1,120 @@
+/**
+ * Configuration from the environment, validated once at start.
+ * A wrong value throws a ConfigError naming the variable; server.ts prints it and exits.
+ */
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** postgres:// URL; undefined → embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files when no DATABASE_URL is set. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Access-token lifetime in seconds. */
+  tokenTtlSeconds: number;
+  /** Optional PEM-encoded private signing keys (ES256 / EdDSA), first one signs; generated and kept in the database when absent. */
+  signingKeys: string[];
+  bootstrapClientId: string | undefined;
+  bootstrapClientSecret: string | undefined;
+  /** Requests per client (or per IP when unauthenticated) per window. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Token requests per IP per window (slows secret guessing). */
+  tokenRateLimitMax: number;
+  /** How long a client's revocation may take to reach every node (cache lifetime), seconds; at most 30. */
+  revocationCacheSeconds: number;
+  /** Interval of the expiry/activation sweeper, seconds. */
+  sweepIntervalSeconds: number;
+  /** Public base URL used in links (TAXII, docs); optional. */
+  publicUrl: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+  return raw;
+}
+
+function signingKeys(env: Env): string[] {
+  const raw = env.SIGNING_KEYS;
+  if (raw === undefined || raw.trim() === '') return [];
+  // Several PEM blocks may be concatenated (rotation: the first signs, all verify).
+  const blocks = raw.replace(/\\n/g, '\n').match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g);
+  if (!blocks) throw new ConfigError('SIGNING_KEYS', 'must hold one or more PKCS#8 PEM private keys');
+  return blocks;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const bootstrapClientId = env.BOOTSTRAP_CLIENT_ID || undefined;
+  const bootstrapClientSecret = env.BOOTSTRAP_CLIENT_SECRET || undefined;
+  if ((bootstrapClientId === undefined) !== (bootstrapClientSecret === undefined)) {
+    throw new ConfigError(
+      bootstrapClientId ? 'BOOTSTRAP_CLIENT_SECRET' : 'BOOTSTRAP_CLIENT_ID',
+      'must be set together with its pair',
+    );
+  }
+  if (bootstrapClientSecret !== undefined && bootstrapClientSecret.length < 24) {
+    throw new ConfigError('BOOTSTRAP_CLIENT_SECRET', 'must be at least 24 characters');
+  }
+  if (bootstrapClientId !== undefined && !/^[A-Za-z0-9._-]{3,64}$/.test(bootstrapClientId)) {
+    throw new ConfigError('BOOTSTRAP_CLIENT_ID', 'must be 3-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
+  }
+  const publicUrl = env.PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) {
+    throw new ConfigError('PUBLIC_URL', 'must be an http(s) URL');
+  }
+  return {
+    host: env.HOST || '0.0.0.0',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: databaseUrl(env),
+    dataDir: env.DATA_DIR || './data/db',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    signingKeys: signingKeys(env),
+    bootstrapClientId,
+    bootstrapClientSecret,
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1_000_000),
+    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 3_600_000),
+    tokenRateLimitMax: integer(env, 'TOKEN_RATE_LIMIT_MAX', 60, 1, 1_000_000),
+    revocationCacheSeconds: integer(env, 'REVOCATION_CACHE_SECONDS', 10, 0, 30),
+    sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
+    publicUrl,
+  };
+}

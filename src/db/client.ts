@@ -1,0 +1,92 @@
+/**
+ * One database handle for two drivers: postgres.js against a real PostgreSQL when
+ * DATABASE_URL is set, embedded PGlite otherwise. Everything above this file sees the same
+ * drizzle `Database` type and the same `rows()` helper.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { projectRoot } from '../paths.js';
+import * as schema from './schema.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle has the same query surface as the database. */
+export type Executor = Pick<Database, 'execute' | 'select' | 'insert' | 'update' | 'delete'>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** postgres.js client, for streaming (cursors) and COPY; undefined on PGlite. */
+  pg?: import('postgres').Sql;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('migrations', projectRoot));
+
+/** Rows of a raw query, whatever the driver (postgres.js returns an array, PGlite `{ rows }`). */
+export async function rows<T = Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; undefined → PGlite. */
+  url?: string;
+  /** PGlite data directory; undefined → in memory (tests). */
+  dataDir?: string;
+  /** postgres.js pool size. */
+  max?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const pg = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connection: { TimeZone: 'UTC', application_name: 'isop-exchange' },
+    });
+    const db = drizzle(pg, { schema }) as unknown as Database;
+    return { db, driver: 'postgres', pg, close: once(() => pg.end({ timeout: 5 })) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await client.exec(`SET TIME ZONE 'UTC'`);
+  const db = drizzle(client, { schema }) as unknown as Database;
+  return { db, driver: 'pglite', close: once(() => client.close()) };
+}
+
+/** Closing twice (the app and a test teardown both own the handle) is harmless. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
+
+/**
+ * Apply pending migrations. On PostgreSQL an advisory lock keeps several nodes starting at
+ * once from racing each other.
+ */
+export async function migrate(handle: DatabaseHandle): Promise<void> {
+  if (handle.driver === 'postgres' && handle.pg) {
+    const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+    const reserved = await handle.pg.reserve();
+    try {
+      await reserved`select pg_advisory_lock(7362001)`;
+      await run(handle.db as never, { migrationsFolder });
+    } finally {
+      await reserved`select pg_advisory_unlock(7362001)`;
+      reserved.release();
+    }
+    return;
+  }
+  const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+  await run(handle.db as never, { migrationsFolder });
+}
+
+export async function ping(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,171 @@
+/**
+ * The data model, in one file (drizzle-kit reads it to generate `migrations/`).
+ *
+ * Reading guide:
+ * - orgs / clients / signing_keys / settings: identity and access (contract §2).
+ * - indicators: one organisation's report about one observable, with its handling codes.
+ *   `audience_tokens` / `exclude_tokens` are the sharing rule pre-computed as tokens, so that
+ *   "who may receive this" is one indexed array-overlap test (see src/domain/visibility.ts).
+ * - indicator_changes: the change log behind every feed. Rows are ordered by the writing
+ *   transaction's id, and served only once that transaction is older than every running one
+ *   (see src/domain/cursor.ts for why this gives gap-free cursors).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, smallint, text,
+  timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+/** PostgreSQL's 64-bit transaction id (pg_current_xact_id()); handled as a decimal string in JS. */
+const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow();
+
+export const orgs = pgTable('orgs', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  country: text('country').notNull(),
+  sectors: text('sectors').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('orgs_name_key').on(sql`lower(${t.name})`)]);
+
+export const clients = pgTable('clients', {
+  clientId: text('client_id').primaryKey(),
+  orgId: uuid('org_id').notNull().references(() => orgs.id),
+  name: text('name').notNull(),
+  /** scrypt$N$r$p$salt$hash — never the secret itself. */
+  secretHash: text('secret_hash').notNull(),
+  scopes: text('scopes').array().notNull(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
+}, (t) => [index('clients_org_idx').on(t.orgId)]);
+
+/** Token signing keys generated at first start when none are configured. */
+export const signingKeys = pgTable('signing_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg').notNull(),
+  privateKeyPem: text('private_key_pem').notNull(),
+  createdAt: createdAt(),
+  /** Retired keys still verify tokens until they expire, but never sign. */
+  retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'string' }),
+});
+
+/** Small server-wide values (e.g. the key that signs feed cursors). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const sharingGroups = pgTable('sharing_groups', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const sharingGroupMembers = pgTable('sharing_group_members', {
+  groupId: uuid('group_id').notNull().references(() => sharingGroups.id, { onDelete: 'cascade' }),
+  orgId: uuid('org_id').notNull().references(() => orgs.id),
+}, (t) => [primaryKey({ columns: [t.groupId, t.orgId] }), index('sharing_group_members_org_idx').on(t.orgId)]);
+
+export const indicators = pgTable('indicators', {
+  id: uuid('id').primaryKey(),
+  sourceOrgId: uuid('source_org_id').notNull().references(() => orgs.id),
+  type: text('type').notNull(),
+  /** '' for types without a platform, so the natural key can be a plain unique index. */
+  platform: text('platform').notNull().default(''),
+  value: text('value').notNull(),
+  version: integer('version').notNull().default(1),
+  /** active | withdrawn | expired */
+  status: text('status').notNull().default('active'),
+  tlp: text('tlp').notNull(),
+  pap: text('pap').notNull(),
+  grading: jsonb('grading'),
+  confidence: smallint('confidence').notNull(),
+  audience: jsonb('audience'),
+  exclude: jsonb('exclude'),
+  attribution: text('attribution').notNull(),
+  audienceTokens: text('audience_tokens').array().notNull(),
+  excludeTokens: text('exclude_tokens').array().notNull(),
+  validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+  validUntil: timestamp('valid_until', { withTimezone: true, mode: 'string' }).notNull(),
+  /** True while valid_from is in the future; the sweeper clears it and logs the change. */
+  pending: boolean('pending').notNull().default(false),
+  sector: text('sector'),
+  categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  description: text('description'),
+  firstSeen: timestamp('first_seen', { withTimezone: true, mode: 'string' }),
+  lastSeen: timestamp('last_seen', { withTimezone: true, mode: 'string' }),
+  references: jsonb('references').notNull().default(sql`'[]'::jsonb`),
+  evidence: jsonb('evidence').notNull().default(sql`'[]'::jsonb`),
+  relations: jsonb('relations').notNull().default(sql`'[]'::jsonb`),
+  sharedInfrastructure: text('shared_infrastructure').array().notNull().default(sql`'{}'::text[]`),
+  disputed: boolean('disputed').notNull().default(false),
+  withdrawnReason: text('withdrawn_reason'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('indicators_natural_key').on(t.sourceOrgId, t.type, t.platform, t.value),
+  index('indicators_observable_idx').on(t.type, t.value),
+  index('indicators_audience_tokens_idx').using('gin', t.audienceTokens),
+  index('indicators_source_id_idx').on(t.sourceOrgId, t.id),
+  index('indicators_valid_until_active_idx').on(t.validUntil).where(sql`status = 'active'`),
+  index('indicators_pending_idx').on(t.validFrom).where(sql`pending`),
+]);
+
+/**
+ * The change log. One row per change of one indicator; the `prev_*` columns keep who could
+ * receive the indicator before the change, so former recipients get a tombstone.
+ */
+export const indicatorChanges = pgTable('indicator_changes', {
+  pos: bigserial('pos', { mode: 'number' }).primaryKey(),
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+  indicatorId: uuid('indicator_id').notNull().references(() => indicators.id),
+  version: integer('version').notNull(),
+  /** created | updated | withdrawn | expired | activated */
+  kind: text('kind').notNull(),
+  /** Receivability of the previous state; null for a newly created indicator. */
+  prevAudienceTokens: text('prev_audience_tokens').array(),
+  prevExcludeTokens: text('prev_exclude_tokens').array(),
+  prevPap: text('prev_pap'),
+  /** Whether the previous state was deliverable at all (active, valid_from passed). */
+  prevDeliverable: boolean('prev_deliverable').notNull().default(false),
+  changedAt: createdAt(),
+}, (t) => [
+  index('indicator_changes_xid_pos_idx').on(t.xid, t.pos),
+  index('indicator_changes_indicator_idx').on(t.indicatorId),
+]);
+
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  clientId: text('client_id').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  statusCode: smallint('status_code').notNull(),
+  response: jsonb('response').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.clientId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)]);
+
+/** Entries admins add to warninglists at run time (the shipped lists live in data/warninglists). */
+export const warninglistEntries = pgTable('warninglist_entries', {
+  list: text('list').notNull(),
+  action: text('action').notNull(),
+  entry: text('entry').notNull(),
+  description: text('description'),
+  addedBy: text('added_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.list, t.entry] })]);
+
+export const savedFeeds = pgTable('saved_feeds', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull().references(() => orgs.id),
+  name: text('name').notNull(),
+  filters: jsonb('filters').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('saved_feeds_org_idx').on(t.orgId)]);
+
+export type OrgRow = typeof orgs.$inferSelect;
+export type ClientRow = typeof clients.$inferSelect;
+export type IndicatorRow = typeof indicators.$inferSelect;

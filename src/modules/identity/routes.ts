@@ -1,0 +1,208 @@
+/** Contract §2: tokens, keys, the organisation directory, clients and sharing groups. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../db/client.js';
+import { clients, orgs, sharingGroupMembers, sharingGroups } from '../../db/schema.js';
+import { IdParams, problemResponses } from '../../../schemas/common.js';
+import {
+  ClientCreate, ClientCreated, Org, OrgCreate, OrgDirectoryEntry, SharingGroup, SharingGroupCreate,
+  SharingGroupPatch, TokenRequest, TokenResponse,
+} from '../../../schemas/identity.js';
+import { callerOf, type ScopeName } from '../../plugins/auth.js';
+import { HttpProblem } from '../../plugins/problems.js';
+import { toRfc3339 } from '../../db/sql.js';
+import { decoy, verifySecret } from './secrets.js';
+import { createClient, createOrg, revokeClient } from './service.js';
+
+const invalidClient = () => new HttpProblem(401, 'Client authentication failed.', {
+  slug: 'invalid-client', headers: { 'www-authenticate': 'Basic realm="isop"' }, extensions: { error: 'invalid_client' },
+});
+
+/** RFC 6749 §2.3.1: client_id/secret from HTTP Basic (form-urlencoded, then base64) or the body. */
+function clientCredentials(request: FastifyRequest, body: TokenRequest): { id: string; secret: string } {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw invalidClient();
+    try {
+      return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    } catch {
+      throw invalidClient();
+    }
+  }
+  if (!body.client_id || !body.client_secret) throw invalidClient();
+  return { id: body.client_id, secret: body.client_secret };
+}
+
+async function groupWithMembers(db: Database, id: string) {
+  const [group] = await db.select().from(sharingGroups).where(eq(sharingGroups.id, id));
+  if (!group) return null;
+  const members = await db.select({ orgId: sharingGroupMembers.orgId }).from(sharingGroupMembers)
+    .where(eq(sharingGroupMembers.groupId, id)).orderBy(asc(sharingGroupMembers.orgId));
+  return { id: group.id, name: group.name, members: members.map((m) => m.orgId) };
+}
+
+async function assertOrgsExist(db: Database, ids: string[], path: string) {
+  if (ids.length === 0) return;
+  const found = await db.select({ id: orgs.id }).from(orgs).where(inArray(orgs.id, ids));
+  const known = new Set(found.map((f) => f.id));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length) {
+    throw new HttpProblem(400, 'Some members are not known organisations.', {
+      slug: 'validation-error', errors: missing.map((id) => ({ path, message: `unknown organisation ${id}` })),
+    });
+  }
+}
+
+export default async function identityRoutes(app: FastifyInstance, opts: { db: Database; tokenTtlSeconds: number; tokenRateLimitMax: number; rateLimitWindowMs: number }) {
+  const { db } = opts;
+  const tags = ['identity'];
+
+  app.get('/.well-known/jwks.json', {
+    schema: { tags, summary: 'Public keys that verify access tokens', response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return app.keyRing.jwks;
+  });
+
+  app.post('/v1/auth/token', {
+    bodyLimit: 8 * 1024,
+    config: { acceptsForm: true, rateLimit: { max: opts.tokenRateLimitMax, timeWindow: opts.rateLimitWindowMs } },
+    schema: {
+      tags, summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
+      body: Type.Ref(TokenRequest),
+      response: { 200: Type.Ref(TokenResponse), ...problemResponses(400, 401) },
+    },
+  }, async (request, reply) => {
+    const body = request.body as TokenRequest;
+    const credentials = clientCredentials(request, body);
+    const [client] = await db.select().from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
+      .where(eq(clients.clientId, credentials.id));
+    // Spend the same time whether or not the client exists.
+    const ok = await verifySecret(credentials.secret, client?.clients.secretHash ?? await decoy());
+    if (!client || !ok || client.clients.revokedAt !== null) throw invalidClient();
+
+    const granted = client.clients.scopes as ScopeName[];
+    let scopes = granted;
+    if (body.scope !== undefined) {
+      const asked = body.scope.split(' ').filter(Boolean) as ScopeName[];
+      const extra = asked.filter((s) => !granted.includes(s));
+      if (extra.length || asked.length === 0) {
+        throw new HttpProblem(400, `Scope not granted to this client: ${extra.join(' ') || '(empty)'}.`, {
+          slug: 'invalid-scope', extensions: { error: 'invalid_scope' },
+        });
+      }
+      scopes = asked;
+    }
+    const scope = scopes.join(' ');
+    const token = await reply.jwtSign({
+      sub: client.clients.clientId, org: client.orgs.id, org_kind: client.orgs.kind, scope, jti: randomUUID(),
+    });
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: opts.tokenTtlSeconds, scope };
+  });
+
+  app.post('/v1/orgs', {
+    onRequest: app.authorize('admin'),
+    schema: { tags, summary: 'Create an organisation (admin)', body: Type.Ref(OrgCreate), response: { 201: Type.Ref(Org), ...problemResponses(400, 401, 403, 409) } },
+  }, async (request, reply) => {
+    const row = await createOrg(db, request.body as OrgCreate);
+    reply.code(201);
+    return { id: row.id, name: row.name, kind: row.kind, country: row.country, sectors: row.sectors, created_at: toRfc3339(row.createdAt) };
+  });
+
+  app.get('/v1/orgs', {
+    onRequest: app.authorize(),
+    schema: {
+      tags, summary: 'The organisation directory',
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref(OrgDirectoryEntry)), next_cursor: Type.Null() }), ...problemResponses(401) },
+    },
+  }, async () => {
+    const items = await db.select({ id: orgs.id, name: orgs.name, kind: orgs.kind, country: orgs.country }).from(orgs).orderBy(asc(orgs.name));
+    return { items, next_cursor: null };
+  });
+
+  app.post('/v1/orgs/:id/clients', {
+    onRequest: app.authorize('admin'),
+    schema: {
+      tags, summary: 'Create a client for an organisation (admin); the secret is shown once',
+      params: IdParams, body: Type.Ref(ClientCreate), response: { 201: Type.Ref(ClientCreated), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = request.body as { name: string; scopes?: ScopeName[] };
+    const created = await createClient(db, { orgId: id, name: body.name, ...(body.scopes ? { scopes: body.scopes } : {}) });
+    reply.code(201).header('cache-control', 'no-store');
+    return created;
+  });
+
+  app.delete('/v1/clients/:client_id', {
+    onRequest: app.authorize('admin'),
+    schema: {
+      tags, summary: 'Revoke a client (admin): token requests fail at once, issued tokens within 30 s',
+      params: Type.Object({ client_id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const { client_id: clientId } = request.params as { client_id: string };
+    if (!(await revokeClient(db, clientId))) throw new HttpProblem(404, 'No such active client.');
+    app.forgetClient(clientId);
+    reply.code(204).send();
+  });
+
+  app.post('/v1/sharing-groups', {
+    onRequest: app.authorize('admin'),
+    schema: { tags, summary: 'Create a sharing group (admin)', body: Type.Ref(SharingGroupCreate), response: { 201: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403) } },
+  }, async (request, reply) => {
+    const body = request.body as { name: string; members: string[] };
+    await assertOrgsExist(db, body.members, '/body/members');
+    const id = uuidv7();
+    await db.transaction(async (tx) => {
+      await tx.insert(sharingGroups).values({ id, name: body.name });
+      if (body.members.length) await tx.insert(sharingGroupMembers).values(body.members.map((orgId) => ({ groupId: id, orgId })));
+    });
+    reply.code(201);
+    return groupWithMembers(db, id);
+  });
+
+  app.patch('/v1/sharing-groups/:id', {
+    onRequest: app.authorize('admin'),
+    schema: { tags, summary: 'Rename a sharing group or replace its members (admin)', params: IdParams, body: Type.Ref(SharingGroupPatch), response: { 200: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403, 404) } },
+  }, async (request) => {
+    const { id } = request.params as { id: string };
+    const body = request.body as { name?: string; members?: string[] };
+    if (body.members) await assertOrgsExist(db, body.members, '/body/members');
+    const found = await db.transaction(async (tx) => {
+      const [group] = await tx.select().from(sharingGroups).where(eq(sharingGroups.id, id)).for('update');
+      if (!group) return false;
+      if (body.name) await tx.update(sharingGroups).set({ name: body.name }).where(eq(sharingGroups.id, id));
+      if (body.members) {
+        await tx.delete(sharingGroupMembers).where(eq(sharingGroupMembers.groupId, id));
+        if (body.members.length) await tx.insert(sharingGroupMembers).values(body.members.map((orgId) => ({ groupId: id, orgId })));
+      }
+      return true;
+    });
+    if (!found) throw new HttpProblem(404, 'No such sharing group.');
+    return groupWithMembers(db, id);
+  });
+
+  app.get('/v1/sharing-groups', {
+    onRequest: app.authorize(),
+    schema: { tags, summary: 'Sharing groups: all for admins, otherwise those the caller belongs to', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SharingGroup)), next_cursor: Type.Null() }), ...problemResponses(401) } },
+  }, async (request) => {
+    const caller = callerOf(request);
+    const isAdmin = caller.scopes.has('admin');
+    const rows = await db.select({
+      id: sharingGroups.id, name: sharingGroups.name,
+      members: sql<string[]>`coalesce((select array_agg(m.org_id::text order by m.org_id) from ${sharingGroupMembers} m where m.group_id = ${sharingGroups.id}), '{}')`,
+    }).from(sharingGroups)
+      .where(isAdmin ? undefined : sql`exists (select 1 from ${sharingGroupMembers} m where m.group_id = ${sharingGroups.id} and m.org_id = ${caller.orgId})`)
+      .orderBy(asc(sharingGroups.name));
+    return { items: rows, next_cursor: null };
+  });
+
+}

@@ -1,0 +1,85 @@
+/** Organisation and client administration, shared by the HTTP routes, the bootstrap and the CLI. */
+import { and, eq, isNull } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../db/client.js';
+import { clients, orgs } from '../../db/schema.js';
+import type { OrgKind } from '../../domain/types.js';
+import type { ScopeName } from '../../plugins/auth.js';
+import { HttpProblem } from '../../plugins/problems.js';
+import { hashSecret, newClientId, newClientSecret } from './secrets.js';
+
+export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
+  partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
+  agency: ['feed:read', 'indicators:read', 'outcomes:write'],
+  intermediary: ['feed:read', 'indicators:read'],
+  secretariat: ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'],
+};
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/** ISO 3166-1 alpha-2 as ICU knows it (plus EU for union-level bodies). */
+export function isCountryCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined;
+}
+
+export interface NewOrg { name: string; kind: OrgKind; country: string; sectors?: string[] }
+
+export async function createOrg(db: Database, input: NewOrg) {
+  if (!isCountryCode(input.country)) {
+    throw new HttpProblem(400, 'country is not an ISO 3166-1 alpha-2 code.', {
+      slug: 'validation-error', errors: [{ path: '/body/country', message: 'unknown country code' }],
+    });
+  }
+  if (input.sectors?.length && input.kind !== 'partner') {
+    throw new HttpProblem(400, 'Only partners have sectors.', {
+      slug: 'validation-error', errors: [{ path: '/body/sectors', message: 'only partners have sectors' }],
+    });
+  }
+  const [row] = await db.insert(orgs)
+    .values({ id: uuidv7(), name: input.name.trim(), kind: input.kind, country: input.country, sectors: input.sectors ?? [] })
+    .onConflictDoNothing().returning();
+  if (!row) throw new HttpProblem(409, `An organisation named "${input.name}" exists already.`);
+  return row;
+}
+
+export interface NewClient { orgId: string; name: string; scopes?: ScopeName[]; clientId?: string; clientSecret?: string }
+
+/** Creates a client and returns its secret — the only time the secret exists outside the caller. */
+export async function createClient(db: Database, input: NewClient) {
+  const [org] = await db.select().from(orgs).where(eq(orgs.id, input.orgId));
+  if (!org) throw new HttpProblem(404, 'No such organisation.');
+  const kind = org.kind as OrgKind;
+  const scopes = input.scopes ?? DEFAULT_SCOPES[kind];
+  if (scopes.includes('admin') && kind !== 'secretariat') {
+    throw new HttpProblem(400, 'Only secretariat clients may hold the admin scope.', {
+      slug: 'validation-error', errors: [{ path: '/body/scopes', message: 'admin is for the secretariat only' }],
+    });
+  }
+  const clientId = input.clientId ?? newClientId();
+  const clientSecret = input.clientSecret ?? newClientSecret();
+  const [row] = await db.insert(clients)
+    .values({ clientId, orgId: org.id, name: input.name, secretHash: await hashSecret(clientSecret), scopes })
+    .onConflictDoNothing().returning();
+  if (!row) throw new HttpProblem(409, 'That client id exists already.');
+  return { client_id: clientId, client_secret: clientSecret, name: input.name, scopes };
+}
+
+export async function revokeClient(db: Database, clientId: string): Promise<boolean> {
+  const revoked = await db.update(clients).set({ revokedAt: new Date().toISOString() })
+    .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt))).returning({ id: clients.clientId });
+  return revoked.length > 0;
+}
+
+/**
+ * When the database has no secretariat, create one with one client. Credentials come from
+ * BOOTSTRAP_CLIENT_ID/SECRET or are generated; generated ones are returned to be printed once.
+ */
+export async function bootstrapSecretariat(db: Database, configured: { clientId?: string; clientSecret?: string }) {
+  const [existing] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.kind, 'secretariat')).limit(1);
+  if (existing) return null;
+  const org = await createOrg(db, { name: 'I-SOP Secretariat', kind: 'secretariat', country: 'EU' });
+  return createClient(db, {
+    orgId: org.id, name: 'bootstrap',
+    ...(configured.clientId ? { clientId: configured.clientId } : {}),
+    ...(configured.clientSecret ? { clientSecret: configured.clientSecret } : {}),
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Bearer-token authentication and scope checks.
+ *
+ * Tokens are ES256/EdDSA JWTs whose `kid` must name a key of our key ring; `alg` is pinned to
+ * the key's algorithm, so `none` and HS* are refused. After the signature, the client itself
+ * is checked against the database (cached for at most REVOCATION_CACHE_SECONDS ≤ 30 s), so a
+ * deleted client's tokens stop working on every node within that time.
+ */
+import jwt from '@fastify/jwt';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Database } from '../db/client.js';
+import { clients, orgs, sharingGroupMembers } from '../db/schema.js';
+import type { OrgKind } from '../domain/types.js';
+import type { KeyRing } from '../modules/identity/keys.js';
+import { HttpProblem } from './problems.js';
+
+export type ScopeName = 'indicators:write' | 'indicators:read' | 'outcomes:read' | 'outcomes:write' | 'feed:read' | 'admin';
+
+/** Who is calling: the verified token joined with what the database knows now. */
+export interface Caller {
+  clientId: string;
+  orgId: string;
+  orgName: string;
+  orgKind: OrgKind;
+  country: string;
+  groups: string[];
+  scopes: ReadonlySet<ScopeName>;
+}
+
+interface TokenClaims { sub: string; org: string; org_kind: OrgKind; scope: string; jti: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook requiring a valid token carrying `scope`. */
+    authorize(scope?: ScopeName): onRequestHookHandler;
+    /** Forget cached client state (after a revocation on this node). */
+    forgetClient(clientId: string): void;
+    keyRing: KeyRing;
+  }
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT { payload: Record<string, unknown>; user: TokenClaims }
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, detail, { headers: { 'www-authenticate': 'Bearer realm="isop", error="invalid_token"' } });
+
+export interface AuthOptions { db: Database; keyRing: KeyRing; tokenTtlSeconds: number; revocationCacheSeconds: number }
+
+export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
+  const { keyRing } = opts;
+  app.decorate('keyRing', keyRing);
+
+  await app.register(jwt, {
+    secret: {
+      private: keyRing.signing.privatePem,
+      // Pick the verification key by `kid`; an unknown kid fails verification.
+      public: (async (_request: FastifyRequest, token: { header?: { kid?: string } }) => {
+        const key = token.header?.kid ? keyRing.byKid.get(token.header.kid) : undefined;
+        if (!key) throw new Error('unknown key id');
+        return key.publicPem;
+      }) as never,
+    },
+    sign: { algorithm: keyRing.signing.alg, kid: keyRing.signing.kid, expiresIn: opts.tokenTtlSeconds, iss: 'isop-exchange' } as never,
+    decode: { complete: true }, // the key function needs the header's kid
+    verify: { algorithms: ['ES256', 'EdDSA'], allowedIss: 'isop-exchange', requiredClaims: ['sub', 'org', 'exp', 'jti'] } as never,
+  });
+
+  const cache = new Map<string, { caller: Omit<Caller, 'scopes'> | null; at: number }>();
+  const ttlMs = opts.revocationCacheSeconds * 1000;
+  app.decorate('forgetClient', (clientId: string) => { cache.delete(clientId); });
+
+  async function currentClient(clientId: string): Promise<Omit<Caller, 'scopes'> | null> {
+    const hit = cache.get(clientId);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.caller;
+    const [row] = await opts.db
+      .select({
+        clientId: clients.clientId, revokedAt: clients.revokedAt, orgId: orgs.id, orgName: orgs.name,
+        orgKind: orgs.kind, country: orgs.country,
+        groups: sql<string[]>`coalesce((select array_agg(${sharingGroupMembers.groupId}::text) from ${sharingGroupMembers} where ${sharingGroupMembers.orgId} = ${orgs.id}), '{}')`,
+      })
+      .from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
+      .where(eq(clients.clientId, clientId));
+    const caller = row && row.revokedAt === null
+      ? { clientId: row.clientId, orgId: row.orgId, orgName: row.orgName, orgKind: row.orgKind as OrgKind, country: row.country, groups: row.groups }
+      : null;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(clientId, { caller, at: Date.now() });
+    return caller;
+  }
+
+  app.decorate('authorize', (scope?: ScopeName): onRequestHookHandler => async (request) => {
+    const header = request.headers.authorization;
+    if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('A bearer token is required.');
+    let claims: TokenClaims;
+    try {
+      claims = await request.jwtVerify<TokenClaims>();
+    } catch {
+      throw unauthorized('The access token is invalid or expired.');
+    }
+    const client = await currentClient(claims.sub);
+    if (!client || client.orgId !== claims.org) throw unauthorized('The client of this token has been revoked.');
+    const scopes = new Set(String(claims.scope ?? '').split(' ').filter(Boolean) as ScopeName[]);
+    request.caller = { ...client, scopes };
+    if (scope && !scopes.has(scope)) {
+      throw new HttpProblem(403, `This operation needs the "${scope}" scope.`, { slug: 'insufficient-scope' });
+    }
+  });
+}, { name: 'auth' });
+
+/** The authenticated caller of a route that used `app.authorize`. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Error('route is missing app.authorize()');
+  return request.caller;
+}

@@ -1,0 +1,49 @@
+/** Liveness, readiness and Prometheus metrics (request counts and latency by route). */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ping, type Database } from '../db/client.js';
+import { problemBody, sendProblem } from './problems.js';
+
+declare module 'fastify' {
+  interface FastifyInstance { metrics: Registry }
+}
+
+export default fp(async function operations(app: FastifyInstance, opts: { db: Database }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total', help: 'HTTP requests by route, method and status',
+    labelNames: ['method', 'route', 'status_code'] as const, registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds', help: 'HTTP request latency by route and method',
+    labelNames: ['method', 'route'] as const, registers: [registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  app.decorate('metrics', registry);
+
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL: ids in paths would explode the label set.
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  const hidden = { schema: { hide: true } };
+  app.get('/healthz', hidden, async () => ({ status: 'ok' }));
+  app.get('/readyz', hidden, async (request, reply) => {
+    try {
+      await ping(opts.db);
+      return { status: 'ready' };
+    } catch (err) {
+      request.log.warn({ err }, 'database unreachable');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, problemBody(503, 'The database is unreachable.'));
+    }
+  });
+  app.get('/metrics', hidden, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+});

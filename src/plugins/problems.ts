@@ -1,0 +1,140 @@
+/**
+ * RFC 9457 problem+json for every error the service answers: validation, unknown routes,
+ * wrong methods, body parsing, auth, rate limits, and internal errors without internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { STATUS_CODES } from 'node:http';
+
+export interface ProblemDetail { path: string; message: string }
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: ProblemDetail[];
+  [extension: string]: unknown;
+}
+
+/** Throw one of these from a handler to answer with a problem document. */
+export class HttpProblem extends Error {
+  readonly status: number;
+  readonly errors?: ProblemDetail[];
+  readonly headers?: Record<string, string>;
+  readonly slug: string;
+  readonly extensions?: Record<string, unknown>;
+  constructor(status: number, detail: string, options: {
+    slug?: string; errors?: ProblemDetail[]; headers?: Record<string, string>; extensions?: Record<string, unknown>;
+  } = {}) {
+    super(detail);
+    this.status = status;
+    this.slug = options.slug ?? slugFor(status);
+    if (options.errors) this.errors = options.errors;
+    if (options.headers) this.headers = options.headers;
+    if (options.extensions) this.extensions = options.extensions;
+  }
+}
+
+export const notFound = (what = 'resource') => new HttpProblem(404, `No such ${what}, or it is not yours to see.`);
+export const badRequest = (detail: string, errors?: ProblemDetail[]) =>
+  new HttpProblem(400, detail, { slug: 'validation-error', ...(errors ? { errors } : {}) });
+
+function slugFor(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+}
+
+export function problemBody(status: number, detail: string, slug = slugFor(status), errors?: ProblemDetail[]): ProblemBody {
+  return {
+    type: `urn:isop:problem:${slug}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(errors && errors.length ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Turn ajv errors into `{ path, message }` with JSON-pointer paths rooted at body/query/params. */
+function validationErrors(errors: AjvError[], context: string | undefined): ProblemDetail[] {
+  const root = context === 'querystring' ? '/query' : context ? `/${context}` : '';
+  return errors
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' || errors.length === 1)
+    .map((e) => {
+      let path = root + e.instancePath;
+      let message = e.message ?? 'is invalid';
+      if (e.keyword === 'additionalProperties') {
+        path += `/${String(e.params.additionalProperty)}`;
+        message = 'is not a known property';
+      } else if (e.keyword === 'required') {
+        path += `/${String(e.params.missingProperty)}`;
+        message = 'is required';
+      } else if (e.keyword === 'enum') {
+        message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+      }
+      return { path, message };
+    });
+}
+
+const BODY_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Unsupported content type; send application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'Content-Length does not match the body.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The request body is larger than this endpoint accepts.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The JSON body is empty.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The body is not valid JSON.'],
+};
+
+export default fp(async function problems(app: FastifyInstance) {
+  // Remember every route so an unknown method on a known path can be a 405 rather than a 404.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const source = '^' + route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*$/, '.*').replace(/:[A-Za-z_]+/g, '[^/]+') + '/?$';
+    const methods = ([] as string[]).concat(route.method);
+    const existing = routes.find((r) => r.pattern.source === source);
+    if (existing) methods.forEach((m) => existing.methods.add(m));
+    else routes.push({ pattern: new RegExp(source), methods: new Set(methods) });
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) r.methods.forEach((m) => allowed.add(m));
+    if (allowed.size > 0) {
+      reply.header('allow', [...allowed].sort().join(', '));
+      return sendProblem(reply, problemBody(405, `${request.method} is not allowed on ${path}.`));
+    }
+    return sendProblem(reply, problemBody(404, `No route ${request.method} ${path}.`));
+  });
+
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
+    if (error instanceof HttpProblem) {
+      if (error.headers) reply.headers(error.headers);
+      return sendProblem(reply, { ...problemBody(error.status, error.message, error.slug, error.errors), ...error.extensions });
+    }
+    if (error.validation) {
+      const errors = validationErrors(error.validation as AjvError[], error.validationContext);
+      return sendProblem(reply, problemBody(400, 'The request is not valid.', 'validation-error', errors));
+    }
+    const known = error.code ? BODY_ERRORS[error.code] : undefined;
+    if (known) return sendProblem(reply, problemBody(known[0], known[1]));
+    if (error.statusCode === 429) {
+      return sendProblem(reply, problemBody(429, 'Too many requests; retry after the time in Retry-After.'));
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, problemBody(error.statusCode, error.message));
+    }
+    // Anything else is our fault: log it whole, answer without internals.
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, problemBody(500, 'An internal error occurred; it has been logged.'));
+  });
+});

@@ -1,0 +1,40 @@
+/** Entry point: configuration → runtime → listen → graceful shutdown on SIGTERM/SIGINT. */
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, loadConfig } from './config.js';
+import { startRuntime } from './runtime.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { app, bootstrap, database } = await startRuntime(config);
+  if (bootstrap) {
+    // Printed once, to stdout only (never to the log): the database keeps only a hash.
+    process.stdout.write([
+      '',
+      'Bootstrap secretariat client created. Keep these; the secret is not shown again.',
+      `  client_id:     ${bootstrap.client_id}`,
+      `  client_secret: ${bootstrap.client_secret}`,
+      '',
+    ].join('\n') + '\n');
+  }
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ database: database.driver }, 'I-SOP Exchange ready');
+}
+
+main().catch((err) => {
+  process.stderr.write(`fatal: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
