@@ -62,6 +62,7 @@ CREATE TABLE "indicators" (
 	"relations" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"shared_infrastructure" text[] DEFAULT '{}'::text[] NOT NULL,
 	"disputed" boolean DEFAULT false NOT NULL,
+	"content_hash" text NOT NULL,
 	"withdrawn_reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

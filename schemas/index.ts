@@ -1,5 +1,6 @@
 /** Every named schema, registered with fastify (validation) and swagger (components). */
 import { commonSchemas } from './common.js';
 import { identitySchemas } from './identity.js';
+import { indicatorSchemas } from './indicators.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas];

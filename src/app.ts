@@ -15,6 +15,8 @@ import { allSchemas } from '../schemas/index.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import identityRoutes from './modules/identity/routes.js';
+import indicatorRoutes from './modules/indicators/routes.js';
+import type { WarninglistMatcher } from './domain/warninglists.js';
 import type { KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
 import operations from './plugins/operations.js';
@@ -24,6 +26,8 @@ export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
   keyRing: KeyRing;
+  warninglists: WarninglistMatcher;
+  cursorKey: Buffer;
   /** Override the logger (tests capture it). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -36,6 +40,7 @@ export const REDACTED_PATHS = [
 
 declare module 'fastify' {
   interface FastifyContextConfig { acceptsForm?: boolean }
+  interface FastifyInstance { warninglists: WarninglistMatcher }
 }
 
 export const API_VERSION = '1.0.0';
@@ -55,7 +60,7 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { config, database, keyRing } = options;
+  const { config, database, keyRing, cursorKey } = options;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -131,5 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: database.db, tokenTtlSeconds: config.tokenTtlSeconds,
     tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs,
   });
+  app.decorate('warninglists', options.warninglists);
+  await app.register(indicatorRoutes, { db: database.db, cursorKey });
   return app;
 }

@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import { migrate, openDatabase, type DatabaseHandle } from './db/client.js';
 import { loadKeyRing } from './modules/identity/keys.js';
 import { bootstrapSecretariat } from './modules/identity/service.js';
+import { loadWarninglists } from './modules/indicators/warninglists.js';
+import { cursorKey } from './modules/settings.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -28,7 +30,8 @@ export async function startRuntime(config: Config, options: {
     ...(config.bootstrapClientSecret ? { clientSecret: config.bootstrapClientSecret } : {}),
   });
   const keyRing = await loadKeyRing(database.db, config.signingKeys);
-  const app = await buildApp({ config, database, keyRing, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const warninglists = await loadWarninglists(database.db);
+  const app = await buildApp({ config, database, keyRing, warninglists, cursorKey: await cursorKey(database.db), ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   app.addHook('onClose', async () => { await database.close(); });
   const generated = created && !config.bootstrapClientSecret ? { client_id: created.client_id, client_secret: created.client_secret } : null;
   return { app, database, bootstrap: generated };

@@ -104,6 +104,8 @@ export const indicators = pgTable('indicators', {
   relations: jsonb('relations').notNull().default(sql`'[]'::jsonb`),
   sharedInfrastructure: text('shared_infrastructure').array().notNull().default(sql`'{}'::text[]`),
   disputed: boolean('disputed').notNull().default(false),
+  /** sha256 of the stored content: a resubmission with the same hash changes nothing. */
+  contentHash: text('content_hash').notNull(),
   withdrawnReason: text('withdrawn_reason'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),

@@ -11,3 +11,11 @@ export function toRfc3339(value: string | Date): string {
   const normal = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   return new Date(normal).toISOString();
 }
+
+/**
+ * A PostgreSQL array literal as one parameter (`{a,b}`), cast by the caller (`::text[]`,
+ * `::uuid[]`). One parameter whatever the length, where drizzle would expand a JS array.
+ */
+export function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}

@@ -54,8 +54,9 @@ export function problemBody(status: number, detail: string, slug = slugFor(statu
   };
 }
 
+/** Sent as text, so a route's success schema for the same status never reshapes a problem. */
 export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
+  return reply.code(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
 interface AjvError {

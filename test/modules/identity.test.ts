@@ -173,7 +173,7 @@ t.test('a revoked client is refused at once here and within the cache lifetime o
   const victim = await createMember(app, admin, 'intermediary', 'NL');
   // A second node over the same database, with a 1-second revocation cache.
   const keyRing = await loadKeyRing(database.db, []);
-  const other = await buildApp({ config: { ...config, revocationCacheSeconds: 1 }, database, keyRing, logger: false });
+  const other = await buildApp({ config: { ...config, revocationCacheSeconds: 1 }, database, keyRing, warninglists: app.warninglists, cursorKey: Buffer.alloc(32), logger: false });
   t.teardown(() => other.close());
   const onOther = () => other.inject({ method: 'GET', url: '/v1/orgs', headers: victim.auth });
   t.equal((await onOther()).statusCode, 200, 'works before revocation (and is now cached on the other node)');

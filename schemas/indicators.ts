@@ -1,0 +1,193 @@
+/** Indicator write and read shapes (contract §3). */
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { INDICATOR_TYPES, TLP_LEVELS, PAP_LEVELS } from '../src/domain/types.js';
+import { CountryCode, Nullable, Timestamp, Uuid } from './common.js';
+
+/** A union of string literals, typed as the union of the values. */
+const literals = <T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as TSchema[], options) as unknown as TUnsafe<T[number]>;
+
+export const IndicatorType = literals(INDICATOR_TYPES, { $id: 'IndicatorType' });
+export const TlpLevel = literals(TLP_LEVELS, { $id: 'Tlp', description: 'FIRST TLP 2.0' });
+export const PapLevel = literals(PAP_LEVELS, { $id: 'Pap', description: 'Permissible Actions Protocol' });
+
+const SectorValue = literals(['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'] as const);
+const Platform = Type.String({ minLength: 1, maxLength: 64, description: 'Chain, provider, store or social network; required exactly for the types that have one' });
+const Tag = Type.String({ minLength: 1, maxLength: 100 });
+
+export const Grading = Type.Object({
+  source: literals(['1', '2', '3'] as const),
+  assessment: literals(['A', 'B', 'C', 'D', 'E'] as const),
+  handling: literals(['P', 'C'] as const),
+  conditions: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+}, { $id: 'Grading', additionalProperties: false, description: '3x5x2 grading; conditions required when handling is C' });
+
+export const Audience = Type.Object({
+  kinds: Type.Optional(Type.Array(literals(['partner', 'agency', 'intermediary'] as const), { uniqueItems: true })),
+  countries: Type.Optional(Type.Array(CountryCode, { uniqueItems: true, maxItems: 250 })),
+  orgs: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 1000 })),
+  groups: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100 })),
+}, { $id: 'Audience', additionalProperties: false });
+
+export const Exclusion = Type.Object({
+  orgs: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 1000 })),
+  countries: Type.Optional(Type.Array(CountryCode, { uniqueItems: true, maxItems: 250 })),
+}, { $id: 'Exclusion', additionalProperties: false });
+
+export const Reference = Type.Object({
+  kind: literals(['court_order', 'case', 'notice', 'url'] as const),
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+}, { $id: 'Reference', additionalProperties: false });
+
+export const Evidence = Type.Object({
+  sha256: Type.String({ pattern: '^[a-fA-F0-9]{64}$' }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  captured_at: Type.Optional(Timestamp),
+}, { $id: 'Evidence', additionalProperties: false });
+
+export const RELATION_TYPES = ['resolves_to', 'hosted_on', 'redirects_to', 'mirror_of', 'uses_payment', 'operated_by', 'advertised_on', 'related_to'] as const;
+export const Relation = Type.Object({
+  type: literals(RELATION_TYPES),
+  target: Type.Object({
+    type: Type.Ref(IndicatorType),
+    value: Type.String({ minLength: 1, maxLength: 2048 }),
+    platform: Type.Optional(Platform),
+  }, { additionalProperties: false }),
+}, { $id: 'Relation', additionalProperties: false });
+
+/** Fields an indicator carries besides its observable; all optional on input. */
+const handlingAndDescription = {
+  tlp: Type.Optional(Type.Ref(TlpLevel)),
+  pap: Type.Optional(Type.Ref(PapLevel)),
+  grading: Type.Optional(Type.Ref(Grading)),
+  confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  audience: Type.Optional(Type.Ref(Audience)),
+  exclude: Type.Optional(Type.Ref(Exclusion)),
+  attribution: Type.Optional(literals(['named', 'anonymous'] as const)),
+  valid_from: Type.Optional(Timestamp),
+  valid_until: Type.Optional(Timestamp),
+  sector: Type.Optional(SectorValue),
+  categories: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9_]{1,64}$' }), { uniqueItems: true, maxItems: 20 })),
+  description: Type.Optional(Type.String({ maxLength: 10_000 })),
+  tags: Type.Optional(Type.Array(Tag, { uniqueItems: true, maxItems: 50 })),
+  first_seen: Type.Optional(Timestamp),
+  last_seen: Type.Optional(Timestamp),
+  references: Type.Optional(Type.Array(Type.Ref(Reference), { maxItems: 50 })),
+  evidence: Type.Optional(Type.Array(Type.Ref(Evidence), { maxItems: 50 })),
+  relations: Type.Optional(Type.Array(Type.Ref(Relation), { maxItems: 100 })),
+};
+
+export const IndicatorInput = Type.Object({
+  type: Type.Ref(IndicatorType),
+  value: Type.String({ minLength: 1, maxLength: 2048 }),
+  platform: Type.Optional(Platform),
+  ...handlingAndDescription,
+}, { $id: 'IndicatorInput', additionalProperties: false });
+export type IndicatorInput = Static<typeof IndicatorInput>;
+
+export const IndicatorDefaults = Type.Object({
+  type: Type.Optional(Type.Ref(IndicatorType)),
+  platform: Type.Optional(Platform),
+  ...handlingAndDescription,
+}, { $id: 'IndicatorDefaults', additionalProperties: false, description: 'Fields applied to every item that does not set them' });
+
+export const MAX_BATCH_ITEMS = 10_000;
+
+export const IndicatorBatch = Type.Object({
+  defaults: Type.Optional(Type.Ref(IndicatorDefaults)),
+  items: Type.Array(Type.Ref(IndicatorInput), { minItems: 1, maxItems: MAX_BATCH_ITEMS }),
+}, { $id: 'IndicatorBatch', additionalProperties: false });
+
+/** What the route validates up front; items are validated one by one so each gets its own result. */
+export const IndicatorBatchEnvelope = Type.Object({
+  defaults: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  items: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: MAX_BATCH_ITEMS }),
+}, { additionalProperties: false });
+
+export const ItemResult = Type.Object({
+  index: Type.Integer(),
+  status: literals(['created', 'updated', 'unchanged', 'rejected'] as const),
+  id: Type.Optional(Uuid),
+  value: Type.Optional(Type.String()),
+  warnings: Type.Optional(Type.Array(Type.String())),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+}, { $id: 'ItemResult' });
+
+export const BatchResult = Type.Object({
+  results: Type.Array(Type.Ref(ItemResult)),
+  summary: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer() }),
+}, { $id: 'BatchResult' });
+
+export const IndicatorPatch = Type.Object(handlingAndDescription, {
+  $id: 'IndicatorPatch', additionalProperties: false, minProperties: 1,
+});
+
+export const SourceRef = Type.Object({ org_id: Uuid, name: Type.String() });
+
+/** An indicator as a caller may see it (contract §4). Its source also sees its handling fields. */
+export const Indicator = Type.Object({
+  id: Uuid,
+  version: Type.Integer(),
+  status: literals(['active', 'withdrawn', 'expired'] as const),
+  type: Type.Ref(IndicatorType),
+  value: Type.String(),
+  platform: Nullable(Type.String()),
+  tlp: Type.Ref(TlpLevel),
+  pap: Type.Ref(PapLevel),
+  grading: Nullable(Type.Ref(Grading)),
+  confidence: Type.Integer(),
+  sector: Nullable(Type.String()),
+  categories: Type.Array(Type.String()),
+  tags: Type.Array(Type.String()),
+  description: Nullable(Type.String()),
+  first_seen: Nullable(Timestamp),
+  last_seen: Nullable(Timestamp),
+  valid_from: Timestamp,
+  valid_until: Timestamp,
+  shared_infrastructure: Type.Array(Type.String()),
+  relations: Type.Array(Type.Ref(Relation)),
+  references: Type.Array(Type.Ref(Reference)),
+  evidence: Type.Array(Type.Ref(Evidence)),
+  source: Nullable(SourceRef),
+  disputed: Type.Boolean(),
+  updated_at: Timestamp,
+  audience: Type.Optional(Nullable(Type.Ref(Audience))),
+  exclude: Type.Optional(Nullable(Type.Ref(Exclusion))),
+  attribution: Type.Optional(literals(['named', 'anonymous'] as const)),
+  created_at: Type.Optional(Timestamp),
+  withdrawn_reason: Type.Optional(Nullable(Type.String())),
+}, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only' });
+
+export const IndicatorList = Type.Object({
+  items: Type.Array(Type.Ref(Indicator)),
+  next_cursor: Nullable(Type.String()),
+}, { $id: 'IndicatorList' });
+
+export const WarninglistHit = Type.Object({
+  list: Type.String(), action: literals(['reject', 'flag'] as const), entry: Type.String(),
+}, { $id: 'WarninglistHit' });
+
+export const LookupResult = Type.Object({
+  type: Type.Ref(IndicatorType),
+  value: Type.String(),
+  platform: Nullable(Type.String()),
+  indicators: Type.Array(Type.Ref(Indicator)),
+  warninglists: Type.Array(Type.Ref(WarninglistHit)),
+}, { $id: 'LookupResult' });
+
+export const WithdrawBody = Type.Object({
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+}, { $id: 'WithdrawBody', additionalProperties: false });
+
+export const WarninglistEntriesBody = Type.Object({
+  entries: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10_000 }),
+  action: Type.Optional(literals(['reject', 'flag'] as const)),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+}, { $id: 'WarninglistEntriesBody', additionalProperties: false });
+
+export const indicatorSchemas = [
+  IndicatorType, TlpLevel, PapLevel, Grading, Audience, Exclusion, Reference, Evidence, Relation,
+  IndicatorInput, IndicatorDefaults, IndicatorBatch, ItemResult, BatchResult, IndicatorPatch, Indicator,
+  IndicatorList, WarninglistHit, LookupResult, WithdrawBody, WarninglistEntriesBody,
+];

@@ -1,0 +1,150 @@
+/**
+ * THE SHARING RULE — "who may receive this indicator" (contract §3.2, rules 1–6) — lives here
+ * and nowhere else.
+ *
+ * At write time an indicator's audience and exclusions become tokens (`audienceTokens`,
+ * `excludeTokens`); at read time the caller becomes tokens too (`callerTokens`). Whether the
+ * caller may receive the indicator is then one array-overlap test that PostgreSQL answers
+ * from a GIN index, inside the query — nothing invisible is fetched and filtered in JS.
+ *
+ * Tokens:  o:<org id>   k:<kind>   c:<country>   kc:<kind>:<country>   g:<group id>
+ * An audience `{kinds: [agency], countries: [FR, DE]}` becomes kc:agency:FR, kc:agency:DE;
+ * a caller (agency, FR, member of group G) carries o:<id>, k:agency, c:FR, kc:agency:FR, g:G.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { pgArray } from '../db/sql.js';
+import type { OrgKind, Pap, Tlp } from './types.js';
+
+export interface Audience {
+  kinds?: Exclude<OrgKind, 'secretariat'>[];
+  countries?: string[];
+  orgs?: string[];
+  groups?: string[];
+}
+export interface Exclusion { orgs?: string[]; countries?: string[] }
+
+export interface CallerIdentity {
+  orgId: string;
+  orgKind: OrgKind;
+  country: string;
+  groups: readonly string[];
+}
+
+/** Rule 3: the audience when none is given. RED has none: it must name orgs or groups. */
+export const DEFAULT_AUDIENCE_KINDS: Record<Exclude<Tlp, 'RED'>, Exclude<OrgKind, 'secretariat'>[]> = {
+  CLEAR: ['partner', 'agency', 'intermediary'],
+  GREEN: ['partner', 'agency'],
+  AMBER: ['agency'],
+  'AMBER+STRICT': ['agency'],
+};
+
+/** Rule 5: what intermediaries may receive. */
+export const INTERMEDIARY_PAP: readonly Pap[] = ['CLEAR', 'GREEN'];
+
+const isEmptyAudience = (a: Audience | null | undefined) =>
+  !a || (!a.kinds?.length && !a.countries?.length && !a.orgs?.length && !a.groups?.length);
+
+/** Checks rule 3's constraints on an audience; returns problems as `{ path, message }`. */
+export function audienceProblems(tlp: Tlp, audience: Audience | null | undefined): Array<{ path: string; message: string }> {
+  if (tlp !== 'RED') return [];
+  const problems: Array<{ path: string; message: string }> = [];
+  if (audience?.kinds?.length || audience?.countries?.length) {
+    problems.push({ path: '/audience', message: 'TLP:RED may not use kinds or countries; name orgs or groups' });
+  }
+  if (!audience?.orgs?.length && !audience?.groups?.length) {
+    problems.push({ path: '/audience', message: 'TLP:RED needs an audience naming orgs or groups' });
+  }
+  return problems;
+}
+
+/** Rules 2 and 3 as tokens. The source is not included: rule 1 is checked on its own column. */
+export function audienceTokens(tlp: Tlp, audience: Audience | null | undefined): string[] {
+  const a: Audience = isEmptyAudience(audience)
+    ? (tlp === 'RED' ? {} : { kinds: DEFAULT_AUDIENCE_KINDS[tlp] })
+    : audience!;
+  const tokens: string[] = [];
+  const kinds = a.kinds ?? [];
+  const countries = a.countries ?? [];
+  if (kinds.length && countries.length) {
+    for (const k of kinds) for (const c of countries) tokens.push(`kc:${k}:${c}`);
+  } else {
+    for (const k of kinds) tokens.push(`k:${k}`);
+    for (const c of countries) tokens.push(`c:${c}`);
+  }
+  for (const o of a.orgs ?? []) tokens.push(`o:${o}`);
+  for (const g of a.groups ?? []) tokens.push(`g:${g}`);
+  return [...new Set(tokens)];
+}
+
+/** Rule 4 as tokens. */
+export function excludeTokens(exclude: Exclusion | null | undefined): string[] {
+  return [...new Set([...(exclude?.orgs ?? []).map((o) => `o:${o}`), ...(exclude?.countries ?? []).map((c) => `c:${c}`)])];
+}
+
+/** Everything a caller is, as tokens to test against `audience_tokens`. */
+export function callerTokens(caller: CallerIdentity): string[] {
+  return [
+    `o:${caller.orgId}`, `k:${caller.orgKind}`, `c:${caller.country}`, `kc:${caller.orgKind}:${caller.country}`,
+    ...caller.groups.map((g) => `g:${g}`),
+  ];
+}
+
+/** What a caller is, as tokens to test against `exclude_tokens`. */
+export function callerExclusionTokens(caller: CallerIdentity): string[] {
+  return [`o:${caller.orgId}`, `c:${caller.country}`];
+}
+
+/** Columns (as SQL expressions) describing one state of an indicator for the rule. */
+export interface RuleColumns {
+  sourceOrgId: SQL;
+  audienceTokens: SQL;
+  excludeTokens: SQL;
+  pap: SQL;
+  /** Rule 6: active, valid_from passed, not expired — as a boolean expression. */
+  deliverable: SQL;
+}
+
+/** The current state of the indicator row aliased `alias`. */
+export function currentState(alias = 'i'): RuleColumns {
+  const col = (name: string) => sql.raw(`${alias}.${name}`);
+  return {
+    sourceOrgId: col('source_org_id'),
+    audienceTokens: col('audience_tokens'),
+    excludeTokens: col('exclude_tokens'),
+    pap: col('pap'),
+    deliverable: sql`(${col('status')} = 'active' and ${col('valid_from')} <= now() and ${col('valid_until')} > now())`,
+  };
+}
+
+/** The state before a change, as the change-log row aliased `change` recorded it. */
+export function previousState(change = 'c', indicator = 'i'): RuleColumns {
+  const col = (name: string) => sql.raw(`${change}.${name}`);
+  return {
+    sourceOrgId: sql.raw(`${indicator}.source_org_id`),
+    audienceTokens: col('prev_audience_tokens'),
+    excludeTokens: col('prev_exclude_tokens'),
+    pap: col('prev_pap'),
+    deliverable: col('prev_deliverable'),
+  };
+}
+
+const textArray = (values: string[]) => sql`${pgArray(values)}::text[]`;
+
+/**
+ * Rules 1–6 as one SQL condition for `caller` over `state`.
+ *
+ * `forReading`: single reads, lists and lookups let the source and the secretariat see their
+ * indicators whatever the status (rule 1, e.g. a withdrawn indicator); feeds deliver only
+ * deliverable states (rule 6) to everyone and turn the rest into tombstones.
+ */
+export function receivableBy(caller: CallerIdentity, state: RuleColumns = currentState(), options: { forReading?: boolean } = {}): SQL {
+  const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`${state.sourceOrgId} = ${caller.orgId}::uuid`;
+  const others = sql.join([
+    state.deliverable,
+    sql`${state.audienceTokens} && ${textArray(callerTokens(caller))}`,
+    sql`not (${state.excludeTokens} && ${textArray(callerExclusionTokens(caller))})`,
+    ...(caller.orgKind === 'intermediary' ? [sql`${state.pap} in ('CLEAR', 'GREEN')`] : []),
+  ], sql` and `);
+  const ownerClause = options.forReading ? owner : sql`(${owner} and ${state.deliverable})`;
+  return sql`(${ownerClause} or (${others}))`;
+}

@@ -1,0 +1,183 @@
+/**
+ * Turning one submitted item into a row to store, without I/O: schema check, normalisation,
+ * warninglists, handling rules, sharing tokens. Each item gets its own verdict so a batch can
+ * say item by item what happened.
+ */
+import { createHash } from 'node:crypto';
+import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { normalise } from '../../domain/normalise.js';
+import type { IndicatorType, Pap, Tlp } from '../../domain/types.js';
+import { audienceProblems, audienceTokens, excludeTokens, type Audience, type Exclusion } from '../../domain/visibility.js';
+import type { WarninglistMatcher } from '../../domain/warninglists.js';
+import { indicatorSchemas, IndicatorInput } from '../../../schemas/indicators.js';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_VALIDITY_MS = 180 * DAY_MS;
+export const MAX_VALIDITY_MS = 731 * DAY_MS; // two years, leap day included
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
+if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => UUID.test(v));
+if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (v) => { try { return Boolean(new URL(v)); } catch { return false; } });
+
+const checkItem = TypeCompiler.Compile(IndicatorInput, indicatorSchemas.filter((s) => s !== IndicatorInput) as TSchema[]);
+
+export interface Problem { path: string; message: string }
+
+/** A normalised, validated item, in the shape the database takes it (see ingest.ts). */
+export interface PreparedRow {
+  type: IndicatorType;
+  platform: string; // '' when the type has none
+  value: string;
+  tlp: Tlp;
+  pap: Pap;
+  grading: unknown;
+  confidence: number;
+  audience: Audience | null;
+  exclude: Exclusion | null;
+  attribution: 'named' | 'anonymous';
+  audience_tokens: string[];
+  exclude_tokens: string[];
+  /** Epoch ms; undefined when the submitter left them to the defaults. */
+  valid_from?: number;
+  valid_until?: number;
+  sector: string | null;
+  categories: string[];
+  tags: string[];
+  description: string | null;
+  first_seen: number | null;
+  last_seen: number | null;
+  references: unknown[];
+  evidence: unknown[];
+  relations: Array<{ type: string; target: { type: IndicatorType; value: string; platform?: string } }>;
+  shared_infrastructure: string[];
+}
+
+export type Prepared =
+  | { ok: true; row: PreparedRow; warnings: string[]; orgRefs: string[]; groupRefs: string[] }
+  | { ok: false; errors: Problem[]; warnings: string[]; value?: string };
+
+const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+function schemaErrors(item: unknown): Problem[] {
+  if (checkItem.Check(item)) return [];
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of checkItem.Errors(item)) {
+    const key = e.path;
+    if (seen.has(key)) continue; // one message per path is enough
+    seen.add(key);
+    out.push({ path: e.path || '/', message: e.message });
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** Validates and normalises one (defaults-merged) item. `now` is epoch ms. */
+export function prepareItem(item: Record<string, unknown>, now: number, matcher: WarninglistMatcher): Prepared {
+  const errors = schemaErrors(item);
+  if (errors.length) return { ok: false, errors, warnings: [] };
+  const input = item as IndicatorInput & { audience?: Audience; exclude?: Exclusion };
+  const warnings: string[] = [];
+
+  const normal = normalise(input.type as IndicatorType, input.value, input.platform ?? null);
+  if (!normal.ok) return { ok: false, errors: [{ path: '/value', message: normal.reason }], warnings };
+
+  const hits = matcher.match(normal.type, normal.value);
+  const rejectedBy = hits.filter((h) => h.action === 'reject');
+  if (rejectedBy.length) {
+    return {
+      ok: false, value: normal.value, warnings,
+      errors: rejectedBy.map((h) => ({ path: '/value', message: `on warninglist ${h.list} (${h.entry}); never shared` })),
+    };
+  }
+  const shared = hits.filter((h) => h.action === 'flag');
+  for (const h of shared) warnings.push(`shared infrastructure: on warninglist ${h.list} (${h.entry}); left out of blocklists by default`);
+
+  const tlp = (input.tlp ?? 'AMBER') as Tlp;
+  const problems: Problem[] = [...audienceProblems(tlp, input.audience)];
+  const grading = input.grading;
+  if (grading?.handling === 'C' && !grading.conditions) {
+    problems.push({ path: '/grading/conditions', message: 'conditions are required when handling is C' });
+  }
+  const validFrom = ms(input.valid_from);
+  const validUntil = ms(input.valid_until);
+  const from = validFrom ?? now;
+  if (validUntil !== undefined) {
+    if (validUntil <= from) problems.push({ path: '/valid_until', message: 'must be later than valid_from' });
+    if (validUntil <= now) problems.push({ path: '/valid_until', message: 'must be in the future' });
+    if (validUntil - from > MAX_VALIDITY_MS) problems.push({ path: '/valid_until', message: 'may be at most 2 years after valid_from' });
+  }
+  const firstSeen = ms(input.first_seen) ?? null;
+  const lastSeen = ms(input.last_seen) ?? null;
+  if (firstSeen !== null && lastSeen !== null && lastSeen < firstSeen) {
+    problems.push({ path: '/last_seen', message: 'must not be before first_seen' });
+  }
+  if (input.references) {
+    input.references.forEach((r, i) => {
+      if (!r.id && !r.url) problems.push({ path: `/references/${i}`, message: 'needs an id or a url' });
+    });
+  }
+  const relations: PreparedRow['relations'] = [];
+  (input.relations ?? []).forEach((rel, i) => {
+    const target = normalise(rel.target.type as IndicatorType, rel.target.value, rel.target.platform ?? null);
+    if (!target.ok) {
+      problems.push({ path: `/relations/${i}/target`, message: target.reason });
+      return;
+    }
+    relations.push({
+      type: rel.type,
+      target: { type: target.type, value: target.value, ...(target.platform ? { platform: target.platform } : {}) },
+    });
+  });
+  if (problems.length) return { ok: false, errors: problems, warnings, value: normal.value };
+
+  const audience = input.audience && Object.keys(input.audience).length ? input.audience : null;
+  const exclude = input.exclude && Object.keys(input.exclude).length ? input.exclude : null;
+  const row: PreparedRow = {
+    type: normal.type,
+    platform: normal.platform ?? '',
+    value: normal.value,
+    tlp,
+    pap: (input.pap ?? 'AMBER') as Pap,
+    grading: grading ?? null,
+    confidence: input.confidence ?? 50,
+    audience,
+    exclude,
+    attribution: input.attribution ?? 'named',
+    audience_tokens: audienceTokens(tlp, audience),
+    exclude_tokens: excludeTokens(exclude),
+    ...(validFrom !== undefined ? { valid_from: validFrom } : {}),
+    ...(validUntil !== undefined ? { valid_until: validUntil } : {}),
+    sector: input.sector ?? null,
+    categories: input.categories ?? [],
+    tags: input.tags ?? [],
+    description: input.description ?? null,
+    first_seen: firstSeen,
+    last_seen: lastSeen,
+    references: input.references ?? [],
+    evidence: input.evidence ?? [],
+    relations,
+    shared_infrastructure: [...new Set(shared.map((h) => h.list))].sort(),
+  };
+  return {
+    ok: true, row, warnings,
+    orgRefs: [...(audience?.orgs ?? []), ...(exclude?.orgs ?? [])],
+    groupRefs: audience?.groups ?? [],
+  };
+}
+
+/** The natural key of an indicator within one source. */
+export const naturalKey = (r: { type: string; platform: string; value: string }) => `${r.type}\u0000${r.platform}\u0000${r.value}`;
+
+/** A stable hash of everything a version consists of, to tell a real change from a resubmission. */
+export function contentHash(row: PreparedRow & { valid_from: number; valid_until: number }): string {
+  const content = [
+    row.tlp, row.pap, row.grading, row.confidence, row.audience, row.exclude, row.attribution,
+    row.valid_from, row.valid_until, row.sector, row.categories, row.tags, row.description,
+    row.first_seen, row.last_seen, row.references, row.evidence, row.relations, row.shared_infrastructure,
+  ];
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+}

@@ -1,0 +1,309 @@
+/** Contract §3.4–3.5: push, read, list, change, withdraw and look up indicators; warninglists. */
+import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { rows, type Database, type Executor } from '../../db/client.js';
+import { idempotencyKeys, warninglistEntries } from '../../db/schema.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
+import { normalise } from '../../domain/normalise.js';
+import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
+import { currentState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { parseWarninglistEntry } from '../../domain/warninglists.js';
+import { IdParams, Problem, problemResponses } from '../../../schemas/common.js';
+import {
+  BatchResult, Indicator, IndicatorBatch, IndicatorBatchEnvelope, IndicatorList, IndicatorPatch, LookupResult,
+  WarninglistEntriesBody, WithdrawBody,
+} from '../../../schemas/indicators.js';
+import { callerOf, type Caller } from '../../plugins/auth.js';
+import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
+import { logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
+import { indicatorJson } from './view.js';
+
+const tags = ['indicators'];
+const IDEMPOTENCY_TTL = "interval '24 hours'";
+
+/** Items are validated one by one (each gets its own result), so the route checks only the envelope. */
+const envelope = TypeCompiler.Compile(IndicatorBatchEnvelope);
+
+const sendJson = (reply: FastifyReply, status: number, text: string) =>
+  reply.code(status).type('application/json; charset=utf-8').send(text);
+
+/** One indicator as the caller may see it, as JSON text; null when it may not. */
+async function readIndicator(db: Executor, caller: CallerIdentity, id: string): Promise<string | null> {
+  const [row] = await rows<{ json: string }>(db, sql`
+    select ${indicatorJson(caller)} as json
+    from indicators i join orgs o on o.id = i.source_org_id
+    where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}`);
+  return row?.json ?? null;
+}
+
+const canAdminister = (caller: Caller) => caller.scopes.has('admin');
+
+export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
+  const { db, cursorKey } = opts;
+
+  app.post('/v1/indicators', {
+    onRequest: app.authorize('indicators:write'),
+    bodyLimit: 16 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
+      description: 'With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. ' +
+        'An `Idempotency-Key` header replays the first response for 24 hours.',
+      querystring: Type.Object({ atomic: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+      body: Type.Ref(IndicatorBatch),
+      response: {
+        200: Type.Ref(BatchResult),
+        422: Type.Union([Type.Ref(BatchResult), Type.Ref(Problem)], { description: 'atomic batch with rejected items (nothing stored), or an Idempotency-Key reused with another body' }),
+        ...problemResponses(400, 401, 403, 413, 415, 429),
+      },
+    },
+    validatorCompiler: ({ httpPart }) => {
+      if (httpPart !== 'body') return () => true; // query and headers: checked in the handler below
+      return (data: unknown) => {
+        if (envelope.Check(data)) return { value: data };
+        const validation = [...envelope.Errors(data)].slice(0, 20).map((e) => ({
+          instancePath: e.path, keyword: e.path.split('/').length > 2 && !e.value ? 'required' : 'type', message: e.message, params: {},
+        }));
+        return { error: Object.assign(new Error('invalid batch'), { validation, validationContext: 'body' }) };
+      };
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const query = request.query as Record<string, unknown>;
+    const unknownQuery = Object.keys(query).filter((k) => k !== 'atomic');
+    if (unknownQuery.length) throw badRequest('Unknown query parameter.', unknownQuery.map((k) => ({ path: `/query/${k}`, message: 'is not a known parameter' })));
+    if (query.atomic !== undefined && !['true', 'false'].includes(String(query.atomic))) {
+      throw badRequest('atomic must be true or false.', [{ path: '/query/atomic', message: 'must be boolean' }]);
+    }
+    const atomic = String(query.atomic) === 'true';
+    const body = request.body as { defaults?: Record<string, unknown>; items: Record<string, unknown>[] };
+    const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+      throw badRequest('Idempotency-Key must be 1-200 characters.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 characters' }]);
+    }
+    const requestHash = createHash('sha256').update(JSON.stringify([atomic, body])).digest('base64url');
+
+    if (idempotencyKey) {
+      const [previous] = await db.select().from(idempotencyKeys).where(and(
+        eq(idempotencyKeys.clientId, caller.clientId), eq(idempotencyKeys.key, idempotencyKey),
+        sql`${idempotencyKeys.createdAt} > now() - ${sql.raw(IDEMPOTENCY_TTL)}`,
+      ));
+      if (previous) {
+        if (previous.requestHash !== requestHash) {
+          throw new HttpProblem(422, 'This Idempotency-Key was used with a different request body.', { slug: 'idempotency-key-reused' });
+        }
+        reply.header('idempotent-replayed', 'true');
+        return reply.code(previous.statusCode as 200 | 422).send(previous.response);
+      }
+    }
+
+    const now = Date.now();
+    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
+    const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
+    let outcome: BatchOutcome;
+    let status: 200 | 422 = 200;
+    if (atomic && anyRejected) {
+      // Nothing is stored: valid items are reported unchanged, with the reason.
+      status = 422;
+      const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
+      outcome = { results, summary: summarise(results) };
+      if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
+    } else {
+      outcome = await withRetry(db, async (tx) => {
+        await storeBatch(tx, caller.orgId, batch, now);
+        const done = { results: batch.results, summary: summarise(batch.results) };
+        if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
+        return done;
+      });
+    }
+    return reply.code(status).send(outcome);
+  });
+
+  app.get('/v1/indicators/:id', {
+    onRequest: app.authorize('indicators:read'),
+    schema: { tags, summary: 'One indicator the caller may receive (404 otherwise, never 403)', params: IdParams, response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
+  }, async (request, reply) => {
+    const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id);
+    if (!json) throw notFound('indicator');
+    return sendJson(reply, 200, json);
+  });
+
+  app.get('/v1/indicators', {
+    onRequest: app.authorize('indicators:read'),
+    schema: {
+      tags, summary: 'List indicators: partners their own (or with received=true what they receive), others what they receive',
+      querystring: Type.Object({
+        type: Type.Optional(Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t)))),
+        value: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+        platform: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('withdrawn'), Type.Literal('expired')])),
+        received: Type.Optional(Type.Boolean()),
+        cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref(IndicatorList), ...problemResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const q = request.query as { type?: IndicatorType; value?: string; platform?: string; status?: string; received?: boolean; cursor?: string; limit: number };
+    const where: SQL[] = [receivableBy(caller, currentState(), { forReading: true })];
+    if (caller.orgKind === 'partner') {
+      where.push(q.received ? sql`i.source_org_id <> ${caller.orgId}::uuid` : sql`i.source_org_id = ${caller.orgId}::uuid`);
+    }
+    if (q.type) where.push(sql`i.type = ${q.type}`);
+    if (q.value !== undefined) {
+      if (!q.type) throw badRequest('value needs type.', [{ path: '/query/value', message: 'needs type' }]);
+      const normal = normalise(q.type, q.value, q.platform ?? null);
+      if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
+      where.push(sql`i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}`);
+    }
+    if (q.status === 'expired') where.push(sql`(i.status = 'expired' or (i.status = 'active' and i.valid_until <= now()))`);
+    else if (q.status === 'active') where.push(sql`i.status = 'active' and i.valid_until > now()`);
+    else if (q.status) where.push(sql`i.status = ${q.status}`);
+    if (q.cursor !== undefined) {
+      const after = decodeCursor<{ id: string }>('indicators', q.cursor, cursorKey);
+      if (!after) throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
+      where.push(sql`i.id < ${after.id}::uuid`);
+    }
+    const page = await rows<{ id: string; json: string }>(db, sql`
+      select i.id, ${indicatorJson(caller)} as json
+      from indicators i join orgs o on o.id = i.source_org_id
+      where ${sql.join(where, sql` and `)}
+      order by i.id desc limit ${q.limit + 1}`);
+    const more = page.length > q.limit;
+    const items = more ? page.slice(0, q.limit) : page;
+    const next = more ? JSON.stringify(encodeCursor('indicators', { id: items[items.length - 1]!.id }, cursorKey)) : 'null';
+    return sendJson(reply, 200, `{"items":[${items.map((r) => r.json).join(',')}],"next_cursor":${next}}`);
+  });
+
+  app.patch('/v1/indicators/:id', {
+    onRequest: app.authorize('indicators:write'),
+    schema: { tags, summary: 'Change handling or descriptive fields (source only) → new version', params: IdParams, body: Type.Ref(IndicatorPatch), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404, 409) } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const { id } = request.params as { id: string };
+    const current = await readIndicator(db, caller, id);
+    if (!current) throw notFound('indicator');
+    const existing = JSON.parse(current) as Record<string, unknown> & { source: { org_id: string } | null; status: string };
+    const [owner] = await rows<{ source_org_id: string }>(db, sql`select source_org_id from indicators where id = ${id}::uuid`);
+    if (owner?.source_org_id !== caller.orgId) throw new HttpProblem(403, 'Only the source of an indicator may change it.');
+    if (existing.status !== 'active') {
+      throw new HttpProblem(409, `The indicator is ${existing.status}; submit it again to bring it back.`);
+    }
+    // The stored fields in input form, overlaid with the patch, go through the same pipeline as a submission.
+    const base: Record<string, unknown> = {};
+    for (const field of ['type', 'value', 'platform', 'tlp', 'pap', 'grading', 'confidence', 'audience', 'exclude', 'attribution',
+      'valid_from', 'valid_until', 'sector', 'categories', 'description', 'tags', 'first_seen', 'last_seen', 'references', 'evidence', 'relations']) {
+      const v = existing[field];
+      if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) base[field] = v;
+    }
+    const patch = request.body as Record<string, unknown>;
+    const merged = { ...base, ...patch };
+    // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
+    const batch = await prepareBatch(db, [merged], undefined, app.warninglists, Date.now());
+    const result = batch.results[0];
+    if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
+    await withRetry(db, (tx) => storeBatch(tx, caller.orgId, batch, Date.now(), { replaceSeen: true }));
+    return sendJson(reply, 200, (await readIndicator(db, caller, id))!);
+  });
+
+  app.delete('/v1/indicators/:id', {
+    onRequest: app.authorize(),
+    preValidation: async (request) => { request.body ??= {}; }, // the body is optional
+    schema: { tags, summary: 'Withdraw an indicator (source or admin); former recipients get a tombstone', params: IdParams, body: Type.Ref(WithdrawBody), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const { id } = request.params as { id: string };
+    const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
+    const outcome = await db.transaction(async (tx) => {
+      const [row] = await rows<{ source_org_id: string; status: string; version: number; audience_tokens: string[]; exclude_tokens: string[]; pap: string; deliverable: boolean }>(tx, sql`
+        select source_org_id, status, version, audience_tokens, exclude_tokens, pap,
+          (status = 'active' and valid_from <= now() and valid_until > now()) as deliverable
+        from indicators i where id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })} for update`);
+      if (!row) return 'missing';
+      if (row.source_org_id !== caller.orgId && !canAdminister(caller)) return 'forbidden';
+      if (row.status === 'withdrawn') return 'done';
+      await tx.execute(sql`update indicators set status = 'withdrawn', version = version + 1, withdrawn_reason = ${reason}, updated_at = now() where id = ${id}::uuid`);
+      await logChanges(tx, [{
+        indicator_id: id, version: row.version + 1, kind: 'withdrawn', prev_audience_tokens: row.audience_tokens,
+        prev_exclude_tokens: row.exclude_tokens, prev_pap: row.pap, prev_deliverable: row.deliverable,
+      }]);
+      return 'done';
+    });
+    if (outcome === 'missing') throw notFound('indicator');
+    if (outcome === 'forbidden') throw new HttpProblem(403, 'Only the source of an indicator or an admin may withdraw it.');
+    return sendJson(reply, 200, (await readIndicator(db, caller, id))!);
+  });
+
+  app.get('/v1/lookup', {
+    onRequest: app.authorize('indicators:read'),
+    schema: {
+      tags, summary: 'Everything the caller may receive about one observable, and the warninglists it is on',
+      querystring: Type.Object({
+        type: Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t))),
+        value: Type.String({ minLength: 1, maxLength: 2048 }),
+        platform: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref(LookupResult), ...problemResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const q = request.query as { type: IndicatorType; value: string; platform?: string };
+    const normal = normalise(q.type, q.value, q.platform ?? null);
+    if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
+    const found = await rows<{ json: string }>(db, sql`
+      select ${indicatorJson(caller)} as json
+      from indicators i join orgs o on o.id = i.source_org_id
+      where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
+        and ${receivableBy(caller, currentState(), { forReading: true })}
+      order by i.id limit 1000`);
+    const hits = app.warninglists.match(normal.type, normal.value);
+    return sendJson(reply, 200, `{"type":${JSON.stringify(normal.type)},"value":${JSON.stringify(normal.value)},"platform":${JSON.stringify(normal.platform)},` +
+      `"indicators":[${found.map((r) => r.json).join(',')}],"warninglists":${JSON.stringify(hits)}}`);
+  });
+
+  app.get('/v1/warninglists', {
+    onRequest: app.authorize(),
+    schema: { tags: ['warninglists'], summary: 'The warninglists values are checked against', response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), action: Type.String(), description: Type.String(), entries: Type.Integer() })) }) } },
+  }, async () => ({ items: app.warninglists.lists() }));
+
+  app.post('/v1/warninglists/:name/entries', {
+    onRequest: app.authorize('admin'),
+    schema: {
+      tags: ['warninglists'], summary: 'Add entries (domains, IPs, CIDRs) to a warninglist (admin); a new name creates a list',
+      params: Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }, { additionalProperties: false }),
+      body: Type.Ref(WarninglistEntriesBody),
+      response: { 201: Type.Object({ list: Type.String(), action: Type.String(), added: Type.Integer() }), ...problemResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const { name } = request.params as { name: string };
+    const body = request.body as { entries: string[]; action?: 'reject' | 'flag'; description?: string };
+    const existing = app.warninglists.lists().find((l) => l.name === name);
+    const action = body.action ?? existing?.action ?? 'flag';
+    if (existing && existing.action !== action) {
+      throw badRequest(`List ${name} is a ${existing.action} list.`, [{ path: '/body/action', message: `must be ${existing.action}` }]);
+    }
+    const errors = body.entries.flatMap((e, i) => (parseWarninglistEntry(e) ? [] : [{ path: `/body/entries/${i}`, message: 'not a domain, IP address or CIDR' }]));
+    if (errors.length) throw badRequest('Some entries are not valid.', errors);
+    await db.insert(warninglistEntries)
+      .values(body.entries.map((entry) => ({ list: name, action, entry, description: body.description ?? null, addedBy: caller.clientId })))
+      .onConflictDoNothing();
+    app.warninglists.add({ name, action, description: body.description ?? existing?.description ?? 'added by administrators' }, body.entries);
+    reply.code(201);
+    return { list: name, action, added: body.entries.length };
+  });
+
+}
+
+async function rememberResponse(db: Executor, clientId: string, key: string, requestHash: string, statusCode: number, response: unknown) {
+  await db.insert(idempotencyKeys).values({ clientId, key, requestHash, statusCode, response })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.clientId, idempotencyKeys.key],
+      set: { requestHash, statusCode, response, createdAt: sql`now()` },
+      where: sql`${idempotencyKeys.createdAt} <= now() - ${sql.raw(IDEMPOTENCY_TTL)}`,
+    });
+}
