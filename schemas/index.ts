@@ -1,6 +1,7 @@
 /** Every named schema, registered with fastify (validation) and swagger (components). */
 import { commonSchemas } from './common.js';
+import { feedSchemas } from './feeds.js';
 import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas];

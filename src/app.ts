@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
+import feedRoutes from './modules/feeds/routes.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import type { KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
@@ -138,5 +139,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('warninglists', options.warninglists);
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
+  await app.register(feedRoutes, { db: database.db, cursorKey });
   return app;
 }

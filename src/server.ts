@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config.js';
 import { startRuntime } from './runtime.js';
+import { startSweeper } from './modules/feeds/sweeper.js';
 
 async function main() {
   let config;
@@ -25,6 +26,8 @@ async function main() {
       '',
     ].join('\n') + '\n');
   }
+  const stopSweeper = startSweeper(database.db, config.sweepIntervalSeconds * 1000, app.log);
+  app.addHook('onClose', async () => stopSweeper());
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'shutting down');

@@ -8,11 +8,14 @@
  *
  * Pure code except `loadShippedWarninglists`. The matcher runs on 10,000-item batches, so it is
  * an index built once (and again, lazily, after an admin addition):
- * - domains: one Map from domain to its hits; a value is looked up with each of its parents;
+ * - domains: a Map from a hash of each domain entry to its hits; a host is hashed from its end,
+ *   and at each dot the hash so far (that of a parent domain) is looked up, so the host and all
+ *   its parents cost one pass with no substrings, read in place inside a URL or e-mail address;
  * - IP ranges: per family, the ranges of all lists cut into sorted, disjoint segments, each
  *   holding the most specific entry of every list covering it, stored as 32-bit words in typed
  *   arrays (1 word for IPv4, 4 for IPv6) and searched by binary search. Values are parsed into
- *   a reused scratch array, so an IP lookup allocates nothing until it finds a hit.
+ *   a reused scratch array.
+ * A lookup allocates only its answer.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
@@ -98,13 +101,20 @@ interface ListState {
   entries: Map<string, WarninglistEntryKind>;
 }
 
+/** Hits in answer order, with the rank (position in answer order) of each hit's list alongside. */
+interface RankedHits {
+  hits: WarninglistHit[];
+  ranks: number[];
+}
+
 /** The index built from the lists; replaced as a whole when the lists change. */
 interface Index {
-  /** List name → position in the answer order: reject lists first, then flag lists, each in the order added. */
-  rank: ReadonlyMap<string, number>;
-  domains: ReadonlyMap<string, readonly WarninglistHit[]>;
+  /** Domain entries by `suffixHash` (collisions are told apart by comparing the text). */
+  domains: ReadonlyMap<number, ReadonlyArray<{ domain: string } & RankedHits>>;
   v4: RangeIndex;
   v6: RangeIndex;
+  /** Scratch for one lookup: the hit chosen so far for each list, by rank. Left all-undefined. */
+  best: Array<WarninglistHit | undefined>;
 }
 
 export class WarninglistMatcher {
@@ -149,21 +159,24 @@ export class WarninglistMatcher {
   }
 
   /**
-   * The lists a normalised value matches: at most one hit per list (its most specific entry),
-   * reject lists first. Types without a host or an address (asn, iban, …) match nothing.
+   * The lists a normalised value matches: at most one hit per list, reject lists first, then in
+   * the order the lists were given. A list's hit is its most specific entry: the nearest parent
+   * domain, the smallest range containing an address, and for a network the most specific
+   * range at the lowest overlapping address. Types without a host or an address (asn, iban, …)
+   * match nothing.
    */
   match(type: IndicatorType, value: string): WarninglistHit[] {
     const index = (this.#index ??= this.#build());
     switch (type) {
       case 'domain':
-        return matchDomain(index, value.toLowerCase());
+        return matchHost(index, value, 0, value.length);
       case 'email':
-        return matchDomain(index, value.slice(value.lastIndexOf('@') + 1).toLowerCase());
+        return matchHost(index, value, value.lastIndexOf('@') + 1, value.length);
       case 'url':
         return matchUrl(index, value);
       case 'ipv4':
       case 'ipv6':
-        return matchAddress(index, value);
+        return matchAddress(index, value, 0, value.length);
       case 'cidr':
         return matchNetwork(index, value);
       default:
@@ -171,8 +184,11 @@ export class WarninglistMatcher {
     }
   }
 
-  lists(): Array<{ name: string; action: WarninglistAction; description: string; entries: number }> {
-    return this.#ranked().map((l) => ({ name: l.name, action: l.action, description: l.description, entries: l.entries.size }));
+  /** The lists in answer order, with their number of entries. */
+  lists(): Array<{ name: string; action: WarninglistAction; description: string; sources: string[]; entries: number }> {
+    return this.#ranked().map((l) => ({
+      name: l.name, action: l.action, description: l.description, sources: [...l.sources], entries: l.entries.size,
+    }));
   }
 
   #ranked(): ListState[] {
@@ -182,82 +198,134 @@ export class WarninglistMatcher {
 
   #build(): Index {
     const ranked = this.#ranked();
-    const rank = new Map(ranked.map((l, i) => [l.name, i]));
-    const domains = new Map<string, WarninglistHit[]>();
+    const domains = new Map<number, Array<{ domain: string } & RankedHits>>();
     const v4: RangeEntry[] = [];
     const v6: RangeEntry[] = [];
-    ranked.forEach((list, listRank) => {
+    ranked.forEach((list, rank) => {
       for (const [entry, kind] of list.entries) {
+        // Shared by every answer that reports it, so frozen.
         const hit: WarninglistHit = Object.freeze({ list: list.name, action: list.action, entry });
         if (kind === 'domain') {
-          // Lists are visited in rank order, so each array is already in answer order.
-          const hits = domains.get(entry);
-          if (hits === undefined) domains.set(entry, [hit]);
-          else hits.push(hit);
+          const hash = suffixHash(entry, 0, entry.length);
+          const slots = domains.get(hash) ?? [];
+          const slot = slots.find((s) => s.domain === entry);
+          // Lists are visited in rank order, so each slot's hits are already in answer order.
+          if (slot === undefined) {
+            slots.push({ domain: entry, hits: [hit], ranks: [rank] });
+            domains.set(hash, slots);
+          } else {
+            slot.hits.push(hit);
+            slot.ranks.push(rank);
+          }
         } else {
           const range = rangeOf(entry);
-          (range.v4 ? v4 : v6).push({ start: range.start, end: range.end, rank: listRank, hit });
+          (range.v4 ? v4 : v6).push({ start: range.start, end: range.end, rank, hit });
         }
       }
     });
-    return { rank, domains, v4: buildRangeIndex(v4, 1), v6: buildRangeIndex(v6, 4) };
+    return { domains, v4: buildRangeIndex(v4, 1), v6: buildRangeIndex(v6, 4), best: ranked.map(() => undefined) };
   }
+}
+
+/** Moves the chosen hits out of the scratch array, in rank order, leaving it all-undefined. */
+function collectBest(best: Array<WarninglistHit | undefined>): WarninglistHit[] {
+  const result: WarninglistHit[] = [];
+  for (let rank = 0; rank < best.length; rank++) {
+    const hit = best[rank];
+    if (hit !== undefined) {
+      result.push(hit);
+      best[rank] = undefined;
+    }
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Domain matching
+//
+// A host is read from its last character to its first, hashing as it goes; at each label
+// boundary the hash so far is that of a parent domain (c, b.c, a.b.c), looked up in the table.
+// No substring is made, and a value inside a URL or an e-mail address is read in place.
 
-function matchDomain(index: Index, host: string): WarninglistHit[] {
-  let result: WarninglistHit[] | null = null;
-  let merged = false;
-  // host, then each parent: a.b.c → b.c → c. The first (most specific) hit of each list wins.
-  for (let dot = -1; ; ) {
-    const hits = index.domains.get(dot < 0 ? host : host.slice(dot + 1));
-    if (hits !== undefined) {
-      if (result === null) {
-        result = hits.slice();
-      } else {
-        for (const hit of hits) {
-          if (!result.some((r) => r.list === hit.list)) {
-            result.push(hit);
-            merged = true;
+const DOT = 0x2e;
+
+function lowerAscii(code: number): number {
+  return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+}
+
+/** Hash of text[from, to), read backwards, case-folded; 30 bits so it stays a small integer. */
+function suffixHash(text: string, from: number, to: number): number {
+  let hash = 0;
+  for (let i = to - 1; i >= from; i--) hash = (Math.imul(hash, 31) + lowerAscii(text.charCodeAt(i))) & 0x3fffffff;
+  return hash;
+}
+
+/** Hits for the host text[from, to) and its parent domains; the nearest entry of each list wins. */
+function matchHost(index: Index, text: string, from: number, to: number): WarninglistHit[] {
+  if (to > from && text.charCodeAt(to - 1) === DOT) to--; // fully-qualified form
+  const best = index.best;
+  let found = false;
+  let hash = 0;
+  for (let i = to - 1; ; i--) {
+    if (i < from || text.charCodeAt(i) === DOT) {
+      // text[i + 1, to) is the host or one of its parents; shorter ones were seen first.
+      const slots = index.domains.get(hash);
+      if (slots !== undefined) {
+        for (const slot of slots) {
+          if (slot.domain.length === to - i - 1 && regionEquals(text, i + 1, slot.domain)) {
+            for (let k = 0; k < slot.hits.length; k++) best[slot.ranks[k] as number] = slot.hits[k];
+            found = true;
           }
         }
       }
+      if (i < from) break;
     }
-    dot = host.indexOf('.', dot + 1);
-    if (dot < 0) break;
+    hash = (Math.imul(hash, 31) + lowerAscii(text.charCodeAt(i))) & 0x3fffffff;
   }
-  if (result === null) return [];
-  return merged ? sortByRank(index, result) : result;
+  return found ? collectBest(best) : [];
 }
 
-function sortByRank(index: Index, hits: WarninglistHit[]): WarninglistHit[] {
-  return hits.sort((a, b) => (index.rank.get(a.list) ?? 0) - (index.rank.get(b.list) ?? 0));
+/** text at `at` equals `domain` (lower-case), ignoring ASCII case in text. */
+function regionEquals(text: string, at: number, domain: string): boolean {
+  for (let k = 0; k < domain.length; k++) {
+    if (lowerAscii(text.charCodeAt(at + k)) !== domain.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
-/** The host of a WHATWG-normalised http(s) URL, read without building a URL object. */
+/** Matches the host of an http(s) URL, read in place without building a URL object. */
 function matchUrl(index: Index, url: string): WarninglistHit[] {
   const schemeEnd = url.indexOf('://');
   if (schemeEnd < 0) return [];
-  const start = schemeEnd + 3;
+  let start = schemeEnd + 3;
   let end = start;
-  while (end < url.length) {
+  for (; end < url.length; end++) {
     const c = url.charCodeAt(end);
     if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) break;
-    end++;
   }
-  let authority = url.slice(start, end);
-  const at = authority.lastIndexOf('@');
-  if (at >= 0) authority = authority.slice(at + 1);
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    return close < 0 ? [] : matchAddress(index, authority.slice(1, close));
+  for (let i = end - 1; i >= start; i--) {
+    if (url.charCodeAt(i) === 0x40 /* @ */) {
+      start = i + 1; // skip userinfo
+      break;
+    }
   }
-  const colon = authority.indexOf(':');
-  const host = colon >= 0 ? authority.slice(0, colon) : authority;
-  if (parseIpv4(host, SCRATCH_A, 0)) return index.v4.point(SCRATCH_A);
-  return matchDomain(index, (host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase());
+  if (url.charCodeAt(start) === 0x5b /* [ */) {
+    const close = url.indexOf(']', start);
+    return close < 0 || close > end ? [] : matchAddress(index, url, start + 1, close);
+  }
+  let hostEnd = end;
+  for (let i = end - 1; i >= start; i--) {
+    if (url.charCodeAt(i) === 0x3a /* : */) {
+      hostEnd = i; // drop the port
+      break;
+    }
+  }
+  const v4 = parseIpv4(url, start, hostEnd);
+  if (v4 >= 0) {
+    SCRATCH_A[0] = v4;
+    return index.v4.point(SCRATCH_A);
+  }
+  return matchHost(index, url, start, hostEnd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,21 +335,29 @@ function matchUrl(index: Index, url: string): WarninglistHit[] {
 const SCRATCH_A = new Uint32Array(4);
 const SCRATCH_B = new Uint32Array(4);
 
-function matchAddress(index: Index, text: string): WarninglistHit[] {
-  if (parseIpv4(text, SCRATCH_A, 0)) return index.v4.point(SCRATCH_A);
-  if (parseIpv6(text, SCRATCH_A, 0)) return index.v6.point(SCRATCH_A);
-  return [];
+function matchAddress(index: Index, text: string, from: number, to: number): WarninglistHit[] {
+  const v4 = parseIpv4(text, from, to);
+  if (v4 >= 0) {
+    SCRATCH_A[0] = v4;
+    return index.v4.point(SCRATCH_A);
+  }
+  return parseIpv6(text, from, to, SCRATCH_A) ? index.v6.point(SCRATCH_A) : [];
 }
 
 function matchNetwork(index: Index, text: string): WarninglistHit[] {
   const slash = text.indexOf('/');
-  if (slash < 0) return matchAddress(index, text);
+  if (slash < 0) return matchAddress(index, text, 0, text.length);
   const prefix = parsePrefix(text, slash + 1);
-  const address = text.slice(0, slash);
+  const v4 = prefix >= 0 && prefix <= 32 ? parseIpv4(text, 0, slash) : -1;
   let range: RangeIndex;
-  if (prefix <= 32 && parseIpv4(address, SCRATCH_A, 0)) range = index.v4;
-  else if (prefix <= 128 && parseIpv6(address, SCRATCH_A, 0)) range = index.v6;
-  else return [];
+  if (v4 >= 0) {
+    SCRATCH_A[0] = v4;
+    range = index.v4;
+  } else if (prefix >= 0 && prefix <= 128 && parseIpv6(text, 0, slash, SCRATCH_A)) {
+    range = index.v6;
+  } else {
+    return [];
+  }
   // First and last address of the network, word by word.
   for (let w = 0; w < range.words; w++) {
     const bits = prefix - 32 * w;
@@ -290,10 +366,10 @@ function matchNetwork(index: Index, text: string): WarninglistHit[] {
     SCRATCH_A[w] = (word & mask) >>> 0;
     SCRATCH_B[w] = (word | ~mask) >>> 0;
   }
-  return sortByRank(index, range.overlapping(SCRATCH_A, SCRATCH_B));
+  return range.overlapping(SCRATCH_A, SCRATCH_B, index.best);
 }
 
-/** Decimal prefix length after the slash, or -1. */
+/** Decimal prefix length from `from` to the end, or -1. */
 function parsePrefix(text: string, from: number): number {
   if (from >= text.length || text.length - from > 3) return -1;
   let n = 0;
@@ -305,94 +381,87 @@ function parsePrefix(text: string, from: number): number {
   return n;
 }
 
-/** Strict dotted-decimal IPv4 into out[offset]; false when it is not one. */
-function parseIpv4(text: string, out: Uint32Array, offset: number): boolean {
+/** Strict dotted-decimal IPv4 in text[from, to) as a number, or -1 when it is not one. */
+function parseIpv4(text: string, from: number, to: number): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x2e /* . */) {
-      if (digits === 0 || dots === 3) return false;
+    if (c === DOT) {
+      if (digits === 0 || dots === 3) return -1;
       value = value * 256 + octet;
       octet = 0;
       digits = 0;
       dots++;
     } else {
       const d = c - 48;
-      if (d < 0 || d > 9 || digits === 3 || (digits === 1 && octet === 0)) return false; // no leading zeros
+      if (d < 0 || d > 9 || digits === 3 || (digits === 1 && octet === 0)) return -1; // no leading zeros
       octet = octet * 10 + d;
-      if (octet > 255) return false;
+      if (octet > 255) return -1;
       digits++;
     }
   }
-  if (digits === 0 || dots !== 3) return false;
-  out[offset] = value * 256 + octet;
-  return true;
+  return digits === 0 || dots !== 3 ? -1 : value * 256 + octet;
 }
 
 const GROUPS = new Uint16Array(8);
 
 /**
- * IPv6 (with `::` and an optional dotted IPv4 tail) into out[offset..offset+3]; false when it is
- * not one. Values arrive in RFC 5952 form, but any valid spelling is read.
+ * IPv6 in text[from, to) (with `::` and an optional dotted IPv4 tail) into out[0..3]; false
+ * when it is not one. Values arrive in RFC 5952 form, but any valid spelling is read.
  */
-function parseIpv6(text: string, out: Uint32Array, offset: number): boolean {
-  const n = text.length;
-  if (n < 2) return false;
+function parseIpv6(text: string, from: number, to: number, out: Uint32Array): boolean {
+  if (to - from < 2) return false;
   let count = 0; // groups written into GROUPS
   let gap = -1; // index in GROUPS where '::' stands
-  let i = 0;
-  if (text.charCodeAt(0) === 0x3a /* : */) {
-    if (text.charCodeAt(1) !== 0x3a) return false;
+  let i = from;
+  if (text.charCodeAt(i) === 0x3a) {
+    if (text.charCodeAt(i + 1) !== 0x3a) return false;
     gap = 0;
-    i = 2;
-    if (i === n) return fillIpv6(out, offset, count, gap);
+    i += 2;
+    if (i === to) return packIpv6(out, count, gap);
   }
   for (;;) {
     // One group: up to 4 hex digits, or a dotted IPv4 tail.
     let value = 0;
     let digits = 0;
     const groupStart = i;
-    while (i < n && digits <= 4) {
+    for (; i < to && digits <= 4; i++, digits++) {
       const c = text.charCodeAt(i);
       const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
       if (h < 0) break;
       value = value * 16 + h;
-      digits++;
-      i++;
     }
-    if (i < n && text.charCodeAt(i) === 0x2e /* . */) {
-      if (count > 6 || !parseIpv4(text.slice(groupStart), SCRATCH_B, 0)) return false;
-      const v4 = SCRATCH_B[0] as number;
+    if (i < to && text.charCodeAt(i) === DOT) {
+      const v4 = count <= 6 ? parseIpv4(text, groupStart, to) : -1;
+      if (v4 < 0) return false;
       GROUPS[count++] = v4 >>> 16;
       GROUPS[count++] = v4 & 0xffff;
-      return fillIpv6(out, offset, count, gap);
+      return packIpv6(out, count, gap);
     }
     if (digits === 0 || digits > 4 || count === 8) return false;
     GROUPS[count++] = value;
-    if (i === n) return fillIpv6(out, offset, count, gap);
+    if (i === to) return packIpv6(out, count, gap);
     if (text.charCodeAt(i) !== 0x3a) return false;
     i++;
-    if (i < n && text.charCodeAt(i) === 0x3a) {
+    if (i < to && text.charCodeAt(i) === 0x3a) {
       if (gap >= 0) return false; // a second '::'
       gap = count;
       i++;
-      if (i === n) return fillIpv6(out, offset, count, gap);
-    } else if (i === n) {
+      if (i === to) return packIpv6(out, count, gap);
+    } else if (i === to) {
       return false; // trailing single ':'
     }
   }
 }
 
 /** Expands the '::' gap and packs the 8 groups into 4 words. */
-function fillIpv6(out: Uint32Array, offset: number, count: number, gap: number): boolean {
+function packIpv6(out: Uint32Array, count: number, gap: number): boolean {
   if (gap < 0 ? count !== 8 : count > 7) return false;
   const missing = 8 - count;
-  for (let g = 0; g < 8; g += 2) {
-    out[offset + g / 2] = (groupAt(g, gap, missing) * 0x10000 + groupAt(g + 1, gap, missing)) >>> 0;
-  }
+  for (let g = 0; g < 8; g += 2) out[g / 2] = (groupAt(g, gap, missing) * 0x10000 + groupAt(g + 1, gap, missing)) >>> 0;
   return true;
 }
 
@@ -431,38 +500,15 @@ class RangeIndex {
     readonly words: number,
     private readonly starts: Uint32Array,
     private readonly ends: Uint32Array,
-    private readonly hits: ReadonlyArray<readonly WarninglistHit[]>,
+    private readonly segments: readonly RankedHits[],
+    /** How many lists have ranges here: an overlap search can stop once it has a hit from each. */
     private readonly listCount: number,
   ) {}
 
   point(address: Uint32Array): WarninglistHit[] {
-    const i = this.#lastStartingAtOrBefore(address);
-    return i >= 0 && compare(this.ends, i, address, this.words) >= 0 ? (this.hits[i] as WarninglistHit[]).slice() : [];
-  }
-
-  /** Hits of the segments overlapping [first, last]: one per list, the first segment's wins. */
-  overlapping(first: Uint32Array, last: Uint32Array): WarninglistHit[] {
-    // The first segment ending at or after `first` (ends are sorted too, segments being disjoint).
+    // The last segment starting at or before the address; a hit if it also ends at or after it.
     let lo = 0;
-    let hi = this.hits.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(this.ends, mid, first, this.words) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    const result: WarninglistHit[] = [];
-    for (let i = lo; i < this.hits.length && compare(this.starts, i, last, this.words) <= 0; i++) {
-      for (const hit of this.hits[i] as WarninglistHit[]) {
-        if (!result.some((r) => r.list === hit.list)) result.push(hit);
-      }
-      if (result.length === this.listCount) break;
-    }
-    return result;
-  }
-
-  #lastStartingAtOrBefore(address: Uint32Array): number {
-    let lo = 0;
-    let hi = this.hits.length - 1;
+    let hi = this.segments.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
@@ -473,7 +519,31 @@ class RangeIndex {
         hi = mid - 1;
       }
     }
-    return found;
+    return found >= 0 && compare(this.ends, found, address, this.words) >= 0 ? (this.segments[found] as RankedHits).hits.slice() : [];
+  }
+
+  /** Hits of the segments overlapping [first, last]: one per list, from the lowest such segment. */
+  overlapping(first: Uint32Array, last: Uint32Array, best: Array<WarninglistHit | undefined>): WarninglistHit[] {
+    // The first segment ending at or after `first` (ends are sorted too, segments being disjoint).
+    let lo = 0;
+    let hi = this.segments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(this.ends, mid, first, this.words) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    let found = 0;
+    for (let i = lo; i < this.segments.length && found < this.listCount && compare(this.starts, i, last, this.words) <= 0; i++) {
+      const { hits, ranks } = this.segments[i] as RankedHits;
+      for (let k = 0; k < hits.length; k++) {
+        const rank = ranks[k] as number;
+        if (best[rank] === undefined) {
+          best[rank] = hits[k];
+          found++;
+        }
+      }
+    }
+    return found > 0 ? collectBest(best) : [];
   }
 }
 
@@ -496,8 +566,8 @@ function compare(table: Uint32Array, i: number, address: Uint32Array, words: num
  */
 function buildRangeIndex(ranges: RangeEntry[], words: number): RangeIndex {
   const points = [...new Set(ranges.flatMap((r) => [r.start, r.end + 1n]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const byStart = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.rank - b.rank));
-  const segments: Array<{ start: bigint; end: bigint; hits: WarninglistHit[] }> = [];
+  const byStart = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const segments: Array<{ start: bigint; end: bigint } & RankedHits> = [];
   let active: RangeEntry[] = [];
   let next = 0;
   for (let k = 0; k + 1 < points.length; k++) {
@@ -512,11 +582,12 @@ function buildRangeIndex(ranges: RangeEntry[], words: number): RangeIndex {
       const current = best.get(r.rank);
       if (current === undefined || r.end - r.start < current.end - current.start) best.set(r.rank, r);
     }
-    const hits = [...best.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r.hit);
+    const chosen = [...best.values()].sort((a, b) => a.rank - b.rank);
+    const hits = chosen.map((r) => r.hit);
 
     const previous = segments[segments.length - 1];
     if (previous !== undefined && previous.end + 1n === start && sameHits(previous.hits, hits)) previous.end = end;
-    else segments.push({ start, end, hits });
+    else segments.push({ start, end, hits, ranks: chosen.map((r) => r.rank) });
   }
 
   const starts = new Uint32Array(segments.length * words);
@@ -529,7 +600,7 @@ function buildRangeIndex(ranges: RangeEntry[], words: number): RangeIndex {
     }
   });
   const listCount = new Set(ranges.map((r) => r.rank)).size;
-  return new RangeIndex(words, starts, ends, segments.map((s) => s.hits), listCount);
+  return new RangeIndex(words, starts, ends, segments, listCount);
 }
 
 function sameHits(a: readonly WarninglistHit[], b: readonly WarninglistHit[]): boolean {

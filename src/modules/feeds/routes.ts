@@ -1,0 +1,221 @@
+/** Contract §4: the change feed in four formats, saved feeds, and blocklist snapshots. */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { uuidv7 } from 'uuidv7';
+import { rows, type Database } from '../../db/client.js';
+import { savedFeeds } from '../../db/schema.js';
+import { csvHeader, csvRow } from '../../domain/csv.js';
+import { decodeCursor, encodeCursor, type FeedPosition } from '../../domain/cursor.js';
+import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistFormat } from '../../domain/blocklist.js';
+import { toStixBundle } from '../../domain/stix.js';
+import { INDICATOR_TYPES, TLP_LEVELS, type FeedEntry } from '../../domain/types.js';
+import { currentState, receivableBy } from '../../domain/visibility.js';
+import { IdParams, problemResponses } from '../../../schemas/common.js';
+import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js';
+import { callerOf } from '../../plugins/auth.js';
+import { badRequest, notFound } from '../../plugins/problems.js';
+import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
+
+const tags = ['feeds'];
+const FORMATS = ['json', 'ndjson', 'csv', 'stix'] as const;
+type Format = (typeof FORMATS)[number];
+const MEDIA: Record<Format, string> = {
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  stix: 'application/stix+json;version=2.1',
+};
+const SECTORS = ['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'];
+/** Rows fetched per query while streaming NDJSON: memory stays flat whatever the page size. */
+const STREAM_CHUNK = 1000;
+
+/** `format=` wins; otherwise the Accept header; otherwise JSON. */
+function negotiate(request: FastifyRequest, format: Format | undefined): Format {
+  if (format) return format;
+  const accept = request.headers.accept ?? '';
+  if (accept.includes('application/x-ndjson')) return 'ndjson';
+  if (accept.includes('text/csv')) return 'csv';
+  if (accept.includes('application/stix+json')) return 'stix';
+  return 'json';
+}
+
+/** Comma-separated list parameter, each value from `allowed`. */
+function listParam(name: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  const bad = values.filter((v) => !allowed.includes(v));
+  if (bad.length || values.length === 0) {
+    throw badRequest(`${name} has unknown values.`, [{ path: `/query/${name}`, message: `must be a comma-separated list of: ${allowed.join(', ')}` }]);
+  }
+  return values;
+}
+
+const FeedQueryBase = {
+  cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'next_cursor of the previous page; omit to start from the beginning' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+  format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)))),
+};
+const FeedQuery = Type.Object({
+  ...FeedQueryBase,
+  types: Type.Optional(Type.String({ description: `comma-separated: ${INDICATOR_TYPES.join(', ')}` })),
+  sectors: Type.Optional(Type.String({ description: `comma-separated: ${SECTORS.join(', ')}` })),
+  tlp: Type.Optional(Type.String({ description: `comma-separated: ${TLP_LEVELS.join(', ')}` })),
+  min_confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  include_shared: Type.Optional(Type.Boolean({ default: true })),
+}, { additionalProperties: false });
+
+type FeedQueryValue = { cursor?: string; limit: number; format?: Format; types?: string; sectors?: string; tlp?: string; min_confidence?: number; include_shared?: boolean };
+
+export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
+  const { db, cursorKey } = opts;
+
+  const decodePosition = (cursor: string | undefined): FeedPosition => {
+    if (cursor === undefined) return FEED_START;
+    const decoded = decodeCursor<{ x: string; p: number }>('feed', cursor, cursorKey);
+    if (!decoded || !/^\d+$/.test(decoded.x) || !Number.isSafeInteger(decoded.p)) {
+      throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
+    }
+    return { xid: decoded.x, pos: decoded.p };
+  };
+  const encodePosition = (p: FeedPosition) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
+
+  /** Answers one page of the feed for the caller with the given filters, in the negotiated format. */
+  async function servePage(request: FastifyRequest, reply: FastifyReply, filters: FeedFilters, q: { cursor?: string; limit: number; format?: Format }) {
+    const caller = callerOf(request);
+    const format = negotiate(request, q.format);
+    const after = decodePosition(q.cursor);
+    const horizon = await feedHorizon(db);
+    const keep = firstPerIndicator();
+
+    if (format === 'ndjson') {
+      // Fix the page's end first (positions only), so the next cursor can go in a header,
+      // then stream the page in chunks.
+      const bounds = await feedRows(db, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
+      const full = bounds.length === q.limit;
+      const next = nextPosition(after, bounds, full, horizon);
+      const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
+      reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
+      if (!bounds.length) return reply.send('');
+      async function* lines() {
+        let from = after;
+        for (;;) {
+          const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: STREAM_CHUNK, upTo });
+          if (!chunk.length) return;
+          yield chunk.filter(keep).map((r) => r.json + '\n').join('');
+          if (chunk.length < STREAM_CHUNK) return;
+          const last = chunk[chunk.length - 1]!;
+          from = { xid: last.xid, pos: Number(last.pos) };
+        }
+      }
+      return reply.send(Readable.from(lines()));
+    }
+
+    const page = await feedRows(db, caller, filters, { after, horizon, limit: q.limit });
+    const full = page.length === q.limit;
+    const cursor = encodePosition(nextPosition(after, page, full, horizon));
+    const entries: FeedRow[] = page.filter(keep);
+    reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).type(MEDIA[format]);
+    if (format === 'json') {
+      return reply.send(`{"items":[${entries.map((r) => r.json).join(',')}],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`);
+    }
+    const parsed = entries.map((r) => JSON.parse(r.json) as FeedEntry);
+    if (format === 'csv') return reply.send(csvHeader() + parsed.map(csvRow).join(''));
+    return reply.send(JSON.stringify(toStixBundle(parsed)));
+  }
+
+  app.get('/v1/feed', {
+    onRequest: app.authorize('feed:read'),
+    schema: {
+      tags, summary: 'The caller\'s change feed: items and tombstones after a cursor, gap-free',
+      description: 'Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). ' +
+        '`format=` wins over the Accept header.',
+      querystring: FeedQuery,
+      response: { 200: Type.Ref(FeedPage), ...problemResponses(400, 401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    const q = request.query as FeedQueryValue;
+    const filters: FeedFilters = {
+      ...(q.types ? { types: listParam('types', q.types, INDICATOR_TYPES) } : {}),
+      ...(q.sectors ? { sectors: listParam('sectors', q.sectors, SECTORS) } : {}),
+      ...(q.tlp ? { tlp: listParam('tlp', q.tlp, TLP_LEVELS) } : {}),
+      ...(q.min_confidence !== undefined ? { min_confidence: q.min_confidence } : {}),
+      include_shared: q.include_shared ?? true,
+    };
+    return servePage(request, reply, filters, q);
+  });
+
+  app.post('/v1/feeds', {
+    onRequest: app.authorize('feed:read'),
+    schema: { tags, summary: 'Save a named set of feed filters', body: Type.Ref(SavedFeedCreate), response: { 201: Type.Ref(SavedFeed), ...problemResponses(400, 401, 403) } },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const body = request.body as { name: string; filters: FeedFilters };
+    const id = uuidv7();
+    await db.insert(savedFeeds).values({ id, orgId: caller.orgId, name: body.name, filters: body.filters });
+    reply.code(201);
+    return { id, name: body.name, filters: body.filters };
+  });
+
+  app.get('/v1/feeds', {
+    onRequest: app.authorize('feed:read'),
+    schema: { tags, summary: 'The caller organisation\'s saved feeds', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SavedFeed)), next_cursor: Type.Null() }), ...problemResponses(401, 403) } },
+  }, async (request) => {
+    const caller = callerOf(request);
+    const items = await db.select({ id: savedFeeds.id, name: savedFeeds.name, filters: savedFeeds.filters })
+      .from(savedFeeds).where(eq(savedFeeds.orgId, caller.orgId)).orderBy(asc(savedFeeds.name));
+    return { items, next_cursor: null };
+  });
+
+  app.get('/v1/feeds/:id/items', {
+    onRequest: app.authorize('feed:read'),
+    schema: {
+      tags, summary: 'A saved feed\'s items: same cursor and formats as /v1/feed',
+      params: IdParams, querystring: Type.Object(FeedQueryBase, { additionalProperties: false }),
+      response: { 200: Type.Ref(FeedPage), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const { id } = request.params as { id: string };
+    const [feed] = await db.select().from(savedFeeds).where(and(eq(savedFeeds.id, id), eq(savedFeeds.orgId, caller.orgId)));
+    if (!feed) throw notFound('saved feed');
+    return servePage(request, reply, feed.filters as FeedFilters, request.query as FeedQueryValue);
+  });
+
+  app.get('/v1/blocklist', {
+    onRequest: app.authorize('feed:read'),
+    schema: {
+      tags, summary: 'A snapshot of the caller\'s active receivable values of one type, one per line',
+      description: 'Shared infrastructure is left out unless include_shared=true. ETag/If-None-Match make unchanged polls cheap.',
+      querystring: Type.Object({
+        type: Type.Union(BLOCKLIST_TYPES.map((t) => Type.Literal(t))),
+        format: Type.Optional(Type.Union(BLOCKLIST_FORMATS.map((f) => Type.Literal(f)), { default: 'txt' })),
+        include_shared: Type.Optional(Type.Boolean({ default: false })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.String(), 304: Type.Null(), ...problemResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const caller = callerOf(request);
+    const q = request.query as { type: (typeof BLOCKLIST_TYPES)[number]; format: BlocklistFormat; include_shared: boolean };
+    if (q.format === 'rpz' && q.type === 'url') {
+      throw badRequest('RPZ zones hold names and addresses, not URLs.', [{ path: '/query/format', message: 'rpz is for domain, ipv4 and ipv6' }]);
+    }
+    const values = await rows<{ value: string }>(db, sql`
+      select distinct i.value from indicators i
+      where i.type = ${q.type} and ${receivableBy(caller, currentState())}
+        ${q.include_shared ? sql`` : sql`and cardinality(i.shared_infrastructure) = 0`}
+      order by i.value`);
+    const body = toBlocklist(q.type, q.format, values.map((v) => v.value));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+      return reply.code(304).send();
+    }
+    const media = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
+    return reply.type(media).send(body);
+  });
+
+}

@@ -1,0 +1,275 @@
+import t from 'tap';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/client.js';
+import { sweep } from '../../src/modules/feeds/sweeper.js';
+import { prepareBatch, storeBatch } from '../../src/modules/indicators/ingest.js';
+import { TLP_MARKING_IDS } from '../../src/domain/stix.js';
+import { adminToken, createMember, createTestApp, json, type Member } from '../helpers/app.js';
+
+const { app, database } = await createTestApp(t);
+const admin = await adminToken(app);
+const source = await createMember(app, admin, 'partner', 'FR', { sectors: ['live_sports'] });
+
+async function push(items: Record<string, unknown>[], who: Member = source) {
+  const res = await app.inject({ method: 'POST', url: '/v1/indicators', headers: who.auth, payload: { items } });
+  const body = json(res);
+  if (res.statusCode !== 200 || body.summary.rejected) throw new Error(`push failed: ${res.body}`);
+  return body.results as Array<{ id: string; value: string }>;
+}
+
+/** Follows next_cursor until the feed has nothing more; returns every entry and the final cursor. */
+async function drain(consumer: Member, cursor?: string, query = '') {
+  const entries: any[] = [];
+  for (let i = 0; i < 100; i++) {
+    const res = await app.inject({ method: 'GET', url: `/v1/feed?limit=50${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: consumer.auth });
+    if (res.statusCode !== 200) throw new Error(`feed failed: ${res.body}`);
+    const page = json(res);
+    entries.push(...page.items);
+    cursor = page.next_cursor;
+    if (!page.has_more) return { entries, cursor: cursor! };
+  }
+  throw new Error('feed did not end');
+}
+
+t.test('tombstones: withdrawn, expired, revoked by audience narrowing and by exclusion; nothing repeats', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'ES');
+  const start = await drain(consumer);
+  const [withdrawn, expiring, narrowed, excluded, kept] = await push([
+    { type: 'domain', value: 'tomb-withdrawn.com' },
+    { type: 'domain', value: 'tomb-expired.com', valid_until: new Date(Date.now() + 1500).toISOString() },
+    { type: 'crypto_address', platform: 'eth', value: '0x52908400098527886E0F7030069857D2E4169EE7' },
+    { type: 'ipv4', value: '45.77.1.2' },
+    { type: 'domain', value: 'tomb-kept.com' },
+  ]);
+  const seen = await drain(consumer, start.cursor);
+  t.same(seen.entries.map((e) => e.id).sort(), [withdrawn!.id, expiring!.id, narrowed!.id, excluded!.id, kept!.id].sort(), 'all five delivered as items');
+  t.ok(seen.entries.every((e) => e.status === 'active'));
+
+  await app.inject({ method: 'DELETE', url: `/v1/indicators/${withdrawn!.id}`, headers: source.auth });
+  const other = await createMember(app, admin, 'agency', 'PT');
+  await app.inject({ method: 'PATCH', url: `/v1/indicators/${narrowed!.id}`, headers: source.auth, payload: { audience: { orgs: [other.orgId] } } });
+  await app.inject({ method: 'PATCH', url: `/v1/indicators/${excluded!.id}`, headers: source.auth, payload: { exclude: { countries: ['ES'] } } });
+  await new Promise((r) => setTimeout(r, 1600));
+  t.same(await sweep(database.db), { expired: 1, activated: 0 }, 'the sweeper expires what passed valid_until');
+
+  const after = await drain(consumer, seen.cursor);
+  const byId = new Map(after.entries.map((e) => [e.id, e]));
+  t.same(byId.get(withdrawn!.id), { id: withdrawn!.id, version: 2, status: 'withdrawn', type: 'domain', value: 'tomb-withdrawn.com', platform: null, updated_at: byId.get(withdrawn!.id).updated_at });
+  t.match(byId.get(expiring!.id), { status: 'expired', type: 'domain', value: 'tomb-expired.com' });
+  t.match(byId.get(narrowed!.id), { status: 'revoked', type: 'crypto_address', platform: 'eth', value: '0x52908400098527886e0f7030069857d2e4169ee7' });
+  t.match(byId.get(excluded!.id), { status: 'revoked', type: 'ipv4', value: '45.77.1.2' });
+  t.notOk(byId.has(kept!.id), 'an unchanged indicator is not repeated');
+  t.equal(after.entries.length, 4);
+  t.notOk('tlp' in byId.get(narrowed!.id), 'a tombstone carries no content');
+
+  const again = await drain(consumer, after.cursor);
+  t.same(again.entries, [], 'nothing repeats after the cursor');
+
+  const forNewRecipient = await drain(other, undefined, '&types=crypto_address');
+  t.match(forNewRecipient.entries, [{ id: narrowed!.id, status: 'active' }], 'the new audience receives the item');
+  // An intermediary never could receive these (PAP AMBER by default): no tombstones either.
+  const neverSaw = await createMember(app, admin, 'intermediary', 'GR');
+  const fresh = await drain(neverSaw);
+  t.notOk(fresh.entries.some((e) => [narrowed!.id, excluded!.id, withdrawn!.id, expiring!.id].includes(e.id)), 'no tombstone for a consumer that could never receive it');
+  const replay = await drain(other);
+  t.notOk(replay.entries.some((e) => e.id === excluded!.id && e.status !== 'active'), 'no revocation for a consumer the exclusion does not touch');
+});
+
+t.test('valid_from: delivered only once it has passed', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'BE');
+  const start = await drain(consumer);
+  const [later] = await push([{ type: 'domain', value: 'starts-later.com', valid_from: new Date(Date.now() + 1000).toISOString() }]);
+  const before = await drain(consumer, start.cursor);
+  t.notOk(before.entries.some((e) => e.id === later!.id));
+  await new Promise((r) => setTimeout(r, 1100));
+  t.match(await sweep(database.db), { activated: 1 });
+  const after = await drain(consumer, before.cursor);
+  t.match(after.entries, [{ id: later!.id, status: 'active' }]);
+});
+
+t.test('formats carry the same items: json, ndjson, csv, stix', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'NL');
+  const [withdrawnOne] = await push([
+    { type: 'url', value: 'https://iptv-pirate.com/get, "quoted"', tlp: 'GREEN', description: 'line one\nline two, "quoted"', tags: ['=cmd'] },
+    { type: 'iban', value: 'DE89 3704 0044 0532 0130 00', tlp: 'AMBER', grading: { source: '2', assessment: 'B', handling: 'C', conditions: 'no onward sharing' } },
+    { type: 'social_account', platform: 'telegram', value: 'https://t.me/PirateSportsHD', tlp: 'CLEAR', pap: 'CLEAR' },
+    { type: 'tracking_id', platform: 'google_analytics', value: 'ua-12345678-1', tlp: 'AMBER+STRICT' },
+  ]);
+  await app.inject({ method: 'DELETE', url: `/v1/indicators/${withdrawnOne!.id}`, headers: source.auth });
+  const page = (format: string, accept?: string) => app.inject({ method: 'GET', url: `/v1/feed?limit=10000${format ? `&format=${format}` : ''}`, headers: { ...consumer.auth, ...(accept ? { accept } : {}) } });
+
+  const jsonRes = await page('json');
+  const items = json(jsonRes).items as any[];
+  t.ok(items.length >= 4);
+  const ids = items.map((i) => i.id);
+
+  const nd = await page('ndjson');
+  t.match(nd.headers['content-type'], /application\/x-ndjson/);
+  const lines = nd.body.trim().split('\n').map((l) => JSON.parse(l));
+  t.same(lines, items, 'ndjson: the same entries, line by line');
+  t.equal(nd.headers['x-next-cursor'], json(jsonRes).next_cursor, 'ndjson: next cursor in the header');
+  t.same((await page('', 'application/x-ndjson')).body, nd.body, 'Accept negotiates the format');
+
+  const csv = await page('csv');
+  t.match(csv.headers['content-type'], /text\/csv/);
+  const records = parseCsv(csv.body, { columns: true }) as Record<string, string>[];
+  t.same(records.map((r) => r.id), ids, 'csv: same ids in the same order');
+  for (const [i, r] of records.entries()) {
+    t.equal(r.value, items[i].value, 'csv: exact values');
+    t.equal(r.status, items[i].status);
+  }
+  const described = records.find((r) => r.description?.startsWith('line one'));
+  t.notOk(described, 'the withdrawn one is a tombstone');
+
+  const stix = await page('stix');
+  const bundle = json(stix);
+  t.equal(bundle.type, 'bundle');
+  const indicators = bundle.objects.filter((o: any) => o.type === 'indicator');
+  t.equal(indicators.length, items.length, 'stix: one Indicator per entry');
+  for (const ind of indicators) {
+    for (const p of ['type', 'spec_version', 'id', 'created', 'modified', 'pattern', 'pattern_type', 'valid_from']) t.ok(p in ind, `stix indicator has ${p}`);
+    t.equal(ind.spec_version, '2.1');
+    t.equal(ind.pattern_type, 'stix');
+  }
+  const revoked = indicators.find((i: any) => i.id === `indicator--${withdrawnOne!.id}`);
+  t.equal(revoked.revoked, true, 'tombstones are revoked indicators');
+  const iban = items.find((i) => i.type === 'iban');
+  const ibanStix = indicators.find((i: any) => i.id === `indicator--${iban.id}`);
+  t.same(ibanStix.object_marking_refs, [TLP_MARKING_IDS.AMBER]);
+  t.equal(ibanStix.confidence, iban.confidence);
+  t.ok(bundle.objects.some((o: any) => o.type === 'marking-definition' && o.id === TLP_MARKING_IDS.AMBER));
+  t.ok(bundle.objects.some((o: any) => o.type === 'identity' && o.id === `identity--${source.orgId}`), 'named source as Identity');
+  const tracking = items.find((i) => i.type === 'tracking_id');
+  t.equal(tracking.value, 'UA-12345678-1');
+  t.same(indicators.find((i: any) => i.id === `indicator--${tracking.id}`).object_marking_refs, [TLP_MARKING_IDS['AMBER+STRICT']]);
+});
+
+t.test('filters, limits and cursors are validated', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'AT');
+  await push([{ type: 'domain', value: 'low-confidence.com', confidence: 10 }, { type: 'ipv4', value: '45.33.2.1', confidence: 90 }]);
+  const high = json(await app.inject({ method: 'GET', url: '/v1/feed?min_confidence=80&types=ipv4,domain', headers: consumer.auth }));
+  t.ok(high.items.length > 0 && high.items.every((i: any) => i.confidence >= 80));
+  const onlyDomains = json(await app.inject({ method: 'GET', url: '/v1/feed?types=domain', headers: consumer.auth }));
+  t.ok(onlyDomains.items.every((i: any) => i.type === 'domain'));
+  for (const bad of ['types=dns', 'tlp=PURPLE', 'limit=10001', 'limit=0', 'format=xml', 'min_confidence=101', 'cursor=abc.def', 'colour=red', 'sectors=cooking']) {
+    const res = await app.inject({ method: 'GET', url: `/v1/feed?${bad}`, headers: consumer.auth });
+    t.equal(res.statusCode, 400, `${bad} is a 400`);
+    t.match(res.headers['content-type'], /problem\+json/);
+  }
+  const indicatorCursor = json(await app.inject({ method: 'GET', url: '/v1/indicators?limit=1', headers: source.auth })).next_cursor;
+  t.equal((await app.inject({ method: 'GET', url: `/v1/feed?cursor=${encodeURIComponent(indicatorCursor)}`, headers: consumer.auth })).statusCode, 400, 'a cursor of another endpoint is refused');
+  t.equal((await app.inject({ method: 'GET', url: '/v1/feed', headers: source.auth })).statusCode, 403, 'partners have no feed:read');
+});
+
+t.test('saved feeds', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'SE');
+  await push([{ type: 'iban', value: 'GB82 WEST 1234 5698 7654 32' }, { type: 'domain', value: 'saved-feed-site.com' }]);
+  const created = await app.inject({ method: 'POST', url: '/v1/feeds', headers: consumer.auth, payload: { name: 'payments', filters: { types: ['iban'] } } });
+  t.equal(created.statusCode, 201);
+  const { id } = json(created);
+  t.match(json(await app.inject({ method: 'GET', url: '/v1/feeds', headers: consumer.auth })).items, [{ id, name: 'payments', filters: { types: ['iban'] } }]);
+  const items = json(await app.inject({ method: 'GET', url: `/v1/feeds/${id}/items`, headers: consumer.auth })).items;
+  t.ok(items.length > 0 && items.every((i: any) => i.type === 'iban'));
+  const nd = await app.inject({ method: 'GET', url: `/v1/feeds/${id}/items?format=ndjson`, headers: consumer.auth });
+  t.equal(nd.body.trim().split('\n').length, items.length);
+  const stranger = await createMember(app, admin, 'agency', 'FI');
+  t.equal((await app.inject({ method: 'GET', url: `/v1/feeds/${id}/items`, headers: stranger.auth })).statusCode, 404, 'saved feeds belong to their organisation');
+  t.equal((await app.inject({ method: 'POST', url: '/v1/feeds', headers: consumer.auth, payload: { name: 'x', filters: { types: ['nope'] } } })).statusCode, 400);
+});
+
+t.test('blocklists: shared infrastructure out unless asked, ETag and 304, rpz', async (t) => {
+  const consumer = await createMember(app, admin, 'intermediary', 'FR');
+  await push([
+    { type: 'domain', value: 'block-me.com', tlp: 'CLEAR', pap: 'CLEAR' },
+    { type: 'domain', value: 'sites.google.com', tlp: 'CLEAR', pap: 'CLEAR' },
+    { type: 'ipv4', value: '45.9.8.7', tlp: 'CLEAR', pap: 'CLEAR' },
+    { type: 'domain', value: 'not-for-intermediaries.com', tlp: 'CLEAR', pap: 'AMBER' },
+  ]);
+  const get = (query: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/v1/blocklist?${query}`, headers: { ...consumer.auth, ...headers } });
+  const txt = await get('type=domain');
+  t.equal(txt.statusCode, 200);
+  const lines = txt.body.trim().split('\n');
+  t.ok(lines.includes('block-me.com'));
+  t.notOk(lines.includes('sites.google.com'), 'shared infrastructure left out by default');
+  t.notOk(lines.includes('not-for-intermediaries.com'), 'the sharing rule applies');
+  t.ok((await get('type=domain&include_shared=true')).body.split('\n').includes('sites.google.com'), 'in on request');
+
+  const etag = txt.headers.etag as string;
+  t.ok(etag);
+  const unchanged = await get('type=domain', { 'if-none-match': etag });
+  t.equal(unchanged.statusCode, 304);
+  t.equal(unchanged.body, '');
+  await push([{ type: 'domain', value: 'block-me-too.com', tlp: 'CLEAR', pap: 'CLEAR' }]);
+  t.equal((await get('type=domain', { 'if-none-match': etag })).statusCode, 200, 'a change changes the ETag');
+
+  const rpz = (await get('type=domain&format=rpz')).body;
+  t.match(rpz, /^\$TTL/);
+  t.match(rpz, /\nblock-me\.com CNAME \.\n\*\.block-me\.com CNAME \./);
+  t.match((await get('type=ipv4&format=rpz')).body, /\n32\.7\.8\.9\.45\.rpz-ip CNAME \./);
+  const csv = parseCsv((await get('type=ipv4&format=csv')).body, { columns: true });
+  t.same(csv, [{ type: 'ipv4', value: '45.9.8.7' }]);
+  t.equal((await get('type=url&format=rpz')).statusCode, 400);
+  t.equal((await get('type=email')).statusCode, 400);
+});
+
+/**
+ * The gap test. Writers whose transactions commit in another order than they started, and a
+ * consumer polling in between: the feed must end with every change. A naive cursor (serve
+ * rows with pos > cursor, ordered by pos) is run on the same data and must miss one.
+ */
+t.test('gap-free cursor under concurrent writers (PostgreSQL)', { skip: database.driver !== 'postgres' && 'needs concurrent transactions (DATABASE_URL)' }, async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'IE');
+  const start = await drain(consumer);
+  const [{ max: naiveStart }] = await rows<{ max: number }>(database.db, sql`select coalesce(max(pos), 0)::int8 as max from indicator_changes`) as [{ max: number }];
+  let naiveCursor = Number(naiveStart);
+  const naiveSeen = new Set<string>();
+  const naivePoll = async () => {
+    const page = await rows<{ pos: number; indicator_id: string }>(database.db, sql`select pos::int8 as pos, indicator_id from indicator_changes where pos > ${naiveCursor} order by pos limit 1000`);
+    for (const r of page) { naiveSeen.add(r.indicator_id); naiveCursor = Number(r.pos); }
+  };
+  let cursor = start.cursor;
+  const feedSeen = new Set<string>();
+  const poll = async () => {
+    const got = await drain(consumer, cursor);
+    got.entries.forEach((e) => feedSeen.add(e.id));
+    cursor = got.cursor;
+  };
+
+  const write = async (value: string, hold: Promise<void>, started?: () => void) => {
+    let id = '';
+    await database.db.transaction(async (tx) => {
+      const batch = await prepareBatch(tx as never, [{ type: 'domain', value }], undefined, app.warninglists, Date.now());
+      await storeBatch(tx as never, source.orgId, batch, Date.now());
+      id = batch.results[0]!.id!;
+      started?.();
+      await hold;
+    });
+    return id;
+  };
+
+  // Deterministic core: A writes first (lower pos) but commits last.
+  let releaseA!: () => void;
+  let aStarted!: () => void;
+  const aWritten = new Promise<void>((r) => { aStarted = r; });
+  const aDone = write('slow-writer.com', new Promise<void>((r) => { releaseA = r; }), aStarted);
+  await aWritten;
+  const bId = await write('fast-writer.com', Promise.resolve());
+  await poll();
+  await naivePoll();
+  t.ok(naiveSeen.has(bId), 'the naive cursor has already moved past the slow writer');
+  releaseA();
+  const aId = await aDone;
+
+  // Then a crowd of writers with random hold times, polled while they commit.
+  const crowd = Array.from({ length: 12 }, (_, i) => write(`crowd-${i}-writer.com`, new Promise((r) => setTimeout(r, Math.random() * 200))));
+  const polling = (async () => { for (let i = 0; i < 10; i++) { await poll(); await naivePoll(); await new Promise((r) => setTimeout(r, 25)); } })();
+  const crowdIds = await Promise.all(crowd);
+  await polling;
+  await poll();
+  await naivePoll();
+
+  const expected = [aId, bId, ...crowdIds];
+  t.same(expected.filter((id) => !feedSeen.has(id)), [], 'the feed delivered every change');
+  t.notOk(naiveSeen.has(aId), 'the naive cursor lost the slow writer\'s change');
+});
