@@ -33,8 +33,6 @@ export interface Config {
   revocationCacheSeconds: number;
   /** Interval of the expiry/activation sweeper, seconds. */
   sweepIntervalSeconds: number;
-  /** Public base URL used in links (TAXII, docs); optional. */
-  publicUrl: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,10 +94,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (bootstrapClientId !== undefined && !/^[A-Za-z0-9._-]{3,64}$/.test(bootstrapClientId)) {
     throw new ConfigError('BOOTSTRAP_CLIENT_ID', 'must be 3-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
   }
-  const publicUrl = env.PUBLIC_URL || undefined;
-  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) {
-    throw new ConfigError('PUBLIC_URL', 'must be an http(s) URL');
-  }
   return {
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -115,6 +109,5 @@ export function loadConfig(env: Env = process.env): Config {
     tokenRateLimitMax: integer(env, 'TOKEN_RATE_LIMIT_MAX', 60, 1, 1_000_000),
     revocationCacheSeconds: integer(env, 'REVOCATION_CACHE_SECONDS', 10, 0, 30),
     sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
-    publicUrl,
   };
 }

@@ -1,10 +1,4 @@
 /** Small SQL building blocks shared by the modules. */
-import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
-
-/** A timestamptz rendered as RFC 3339 UTC with milliseconds, by the database. */
-export const iso = (column: AnyColumn | SQL) =>
-  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** A timestamp string as drivers return it ("2026-01-02 03:04:05.678+00") → RFC 3339 UTC. */
 export function toRfc3339(value: string | Date): string {
   if (value instanceof Date) return value.toISOString();

@@ -1,0 +1,32 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+t.test('defaults need no environment at all', async (t) => {
+  const config = loadConfig({});
+  t.match(config, { port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data/db', logLevel: 'info', tokenTtlSeconds: 900, signingKeys: [] });
+  t.ok(config.revocationCacheSeconds <= 30, 'revocation reaches every node within 30 s');
+});
+
+t.test('a wrong value names its variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ TOKEN_TTL_SECONDS: '5' }, /TOKEN_TTL_SECONDS must be between/],
+    [{ REVOCATION_CACHE_SECONDS: '31' }, /REVOCATION_CACHE_SECONDS must be between 0 and 30/],
+    [{ BOOTSTRAP_CLIENT_ID: 'admin' }, /BOOTSTRAP_CLIENT_SECRET must be set together/],
+    [{ BOOTSTRAP_CLIENT_ID: 'admin', BOOTSTRAP_CLIENT_SECRET: 'short' }, /BOOTSTRAP_CLIENT_SECRET must be at least 24/],
+    [{ SIGNING_KEYS: 'not a pem' }, /SIGNING_KEYS must hold/],
+  ];
+  for (const [env, message] of cases) {
+    t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
+    try { loadConfig(env); } catch (err) { t.match((err as Error).message, message); }
+  }
+});
+
+t.test('values are parsed', async (t) => {
+  const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u@h/db', LOG_LEVEL: 'debug', BOOTSTRAP_CLIENT_ID: 'admin', BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(24) });
+  t.match(config, { port: 8080, databaseUrl: 'postgresql://u@h/db', logLevel: 'debug', bootstrapClientId: 'admin' });
+});
