@@ -34,7 +34,12 @@ export async function sweep(db: Database): Promise<{ expired: number; activated:
   });
 }
 
-/** Runs `sweep` every `intervalMs` until the returned stop function is called. */
+/** Idempotency keys replay for 24 hours; older ones are only dead weight. */
+export async function pruneIdempotencyKeys(db: Database): Promise<void> {
+  await db.execute(sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`);
+}
+
+/** Runs `sweep` (and the pruning) every `intervalMs` until the returned stop function is called. */
 export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseLogger): () => void {
   let running = false;
   const timer = setInterval(async () => {
@@ -42,6 +47,7 @@ export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseL
     running = true;
     try {
       const result = await sweep(db);
+      await pruneIdempotencyKeys(db);
       if (result.expired || result.activated) log.info(result, 'sweeper: time-driven changes logged');
     } catch (err) {
       log.error({ err }, 'sweeper failed');
