@@ -134,6 +134,8 @@ t.test('organisation directory and admin validation', async (t) => {
   const badCountry = await app.inject({ method: 'POST', url: '/v1/orgs', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'Nowhere', kind: 'agency', country: 'QQ' } });
   t.equal(badCountry.statusCode, 400);
   t.same(json(badCountry).errors, [{ path: '/body/country', message: 'unknown country code' }]);
+  const userAssigned = await app.inject({ method: 'POST', url: '/v1/orgs', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'Nowhere 2', kind: 'agency', country: 'ZZ' } });
+  t.equal(userAssigned.statusCode, 400, 'user-assigned codes are not countries');
   const dup = await app.inject({ method: 'POST', url: '/v1/orgs', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'dup org', kind: 'agency', country: 'FR' } });
   t.equal(dup.statusCode, 201);
   const dup2 = await app.inject({ method: 'POST', url: '/v1/orgs', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'DUP org', kind: 'agency', country: 'FR' } });

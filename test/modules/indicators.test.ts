@@ -190,7 +190,9 @@ t.test('per-item errors name the failing field', async (t) => {
     { type: 'crypto_address', value: '1BoatSLRHtKNngkdXEeobR76b53LETtpyT' },
     { type: 'domain', value: 'x.com', grading: { source: '1', assessment: 'A', handling: 'C' } },
     { type: 'domain', value: 'y-site.com', valid_until: '2020-01-01T00:00:00Z' },
+    { type: 'domain', value: 'z-site.com', audience: { countries: ['QQ'] } },
   ] } }));
+  t.match(res.results[4], { status: 'rejected', errors: [{ path: '/audience/countries', message: /QQ is not/ }] });
   t.match(res.results[0], { status: 'rejected', errors: [{ path: '/colour' }] });
   t.match(res.results[1], { status: 'rejected', errors: [{ path: '/value', message: /platform/ }] });
   t.match(res.results[2], { status: 'rejected', errors: [{ path: '/grading/conditions' }] });

@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/client.js';
 import { clients, orgs } from '../../db/schema.js';
+import { isCountryCode } from '../../domain/countries.js';
 import type { OrgKind } from '../../domain/types.js';
 import type { ScopeName } from '../../plugins/auth.js';
 import { HttpProblem } from '../../plugins/problems.js';
@@ -15,11 +16,6 @@ export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   secretariat: ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'],
 };
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-/** ISO 3166-1 alpha-2 as ICU knows it (plus EU for union-level bodies). */
-export function isCountryCode(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined;
-}
 
 export interface NewOrg { name: string; kind: OrgKind; country: string; sectors?: string[] }
 
