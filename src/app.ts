@@ -18,7 +18,7 @@ import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
-import type { KeyRing } from './modules/identity/keys.js';
+import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
 import operations from './plugins/operations.js';
 import problems, { HttpProblem } from './plugins/problems.js';
@@ -126,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(auth, {
     db: database.db, keyRing,
+    ...(config.signingKeys.length ? {} : { reloadKeyRing: () => loadKeyRing(database.db, []) }),
     tokenTtlSeconds: config.tokenTtlSeconds,
     revocationCacheSeconds: config.revocationCacheSeconds,
   });

@@ -17,6 +17,7 @@ import { ORG_KINDS, type OrgKind } from '../domain/types.js';
 import type { ScopeName } from '../plugins/auth.js';
 import { HttpProblem } from '../plugins/problems.js';
 import { createClient, createOrg, revokeClient } from '../modules/identity/service.js';
+import { addSigningKey, retireSigningKey } from '../modules/identity/keys.js';
 import { Scope, Sector } from '../../schemas/identity.js';
 
 export interface AdminIo {
@@ -49,6 +50,12 @@ Commands:
       issued tokens within REVOCATION_CACHE_SECONDS.
   list-orgs
       Print every organisation with its clients (never their secrets) as JSON.
+  rotate-signing-key
+      Add a new token signing key. Each node signs with it from its next start; every node
+      accepts it at once, and the older keys keep verifying the tokens they signed.
+  retire-signing-key --kid KID
+      Stop accepting tokens signed with KID (after the longest token lifetime has passed since
+      every node restarted on the new key). Nodes drop it within 30 seconds.
   help
       Show this text.
 
@@ -146,6 +153,28 @@ const COMMANDS: Record<string, CommandSpec> = {
         return 1;
       }
       io.out(`revoked ${clientId}`);
+      return 0;
+    },
+  },
+  'rotate-signing-key': {
+    options: {},
+    check() {},
+    async run(db, _values, io) {
+      io.out(json({ kid: await addSigningKey(db) }));
+      io.err('Restart every node to sign with the new key; retire the old one after the token lifetime.');
+      return 0;
+    },
+  },
+  'retire-signing-key': {
+    options: { kid: { type: 'string' } },
+    check(values) { required(values, 'kid'); },
+    async run(db, values, io) {
+      const kid = String(values.kid).trim();
+      if (!(await retireSigningKey(db, kid))) {
+        io.err(`error: no active signing key "${kid}".`);
+        return 1;
+      }
+      io.out(`retired ${kid}`);
       return 0;
     },
   },

@@ -51,18 +51,44 @@ declare module '@fastify/jwt' {
 const unauthorized = (detail: string) =>
   new HttpProblem(401, detail, { headers: { 'www-authenticate': 'Bearer realm="isop", error="invalid_token"' } });
 
-export interface AuthOptions { db: Database; keyRing: KeyRing; tokenTtlSeconds: number; revocationCacheSeconds: number }
+export interface AuthOptions {
+  db: Database;
+  keyRing: KeyRing;
+  /** Re-reads the key ring (rotation); absent when keys are configured, not stored. */
+  reloadKeyRing?: () => Promise<KeyRing>;
+  tokenTtlSeconds: number;
+  revocationCacheSeconds: number;
+}
+
+/** How old a node's key ring may get before it is re-read: rotations and retirements reach every node. */
+const KEY_RING_TTL_MS = 30_000;
 
 export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
-  const { keyRing } = opts;
-  app.decorate('keyRing', keyRing);
+  let keyRing = opts.keyRing;
+  let loadedAt = Date.now();
+  let reloading: Promise<void> | undefined;
+  /** Re-read the ring when it is old, or at once (throttled) when a token names an unknown key. */
+  const refresh = (force: boolean) => {
+    if (!opts.reloadKeyRing || reloading) return reloading;
+    if (Date.now() - loadedAt < (force ? 5_000 : KEY_RING_TTL_MS)) return undefined;
+    reloading = opts.reloadKeyRing()
+      .then((next) => { keyRing = next; loadedAt = Date.now(); })
+      .catch((err) => app.log.error({ err }, 'key ring reload failed'))
+      .finally(() => { reloading = undefined; });
+    return reloading;
+  };
+  app.decorate('keyRing', { getter: () => keyRing });
 
   await app.register(jwt, {
     secret: {
       private: keyRing.signing.privatePem,
       // Pick the verification key by `kid`; an unknown kid fails verification.
       public: (async (_request: FastifyRequest, token: { header?: { kid?: string } }) => {
-        const key = token.header?.kid ? keyRing.byKid.get(token.header.kid) : undefined;
+        const kid = token.header?.kid;
+        if (!kid) throw new Error('no key id');
+        void refresh(false);
+        if (!keyRing.byKid.has(kid)) await refresh(true); // perhaps a key another node just started signing with
+        const key = keyRing.byKid.get(kid);
         if (!key) throw new Error('unknown key id');
         return key.publicPem;
       }) as never,

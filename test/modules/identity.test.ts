@@ -2,6 +2,7 @@ import t from 'tap';
 import { createHmac, createPrivateKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { loadKeyRing } from '../../src/modules/identity/keys.js';
+import { runAdmin } from '../../src/cli/admin.js';
 import { signingKeys } from '../../src/db/schema.js';
 import { adminToken, BOOTSTRAP_ID, BOOTSTRAP_SECRET, createMember, createTestApp, json, tokenFor } from '../helpers/app.js';
 
@@ -189,6 +190,30 @@ t.test('a revoked client is refused at once here and within the cache lifetime o
   t.equal((await onOther()).statusCode, 401, 'the other node refuses after its cache lifetime');
   const twice = await app.inject({ method: 'DELETE', url: `/v1/clients/${victim.clientId}`, headers: { authorization: `Bearer ${admin}` } });
   t.equal(twice.statusCode, 404);
+});
+
+t.test('signing keys rotate: a new key is accepted everywhere at once, a retired one is refused', async (t) => {
+  const oldKid = app.keyRing.signing.kid;
+  const oldToken = await tokenFor(app, partner.clientId, partner.secret);
+  const cli = (args: string[]) => runAdmin(args, { out: () => {}, err: () => {} }, database);
+  t.equal(await cli(['rotate-signing-key']), 0);
+  // A node started after the rotation signs with the new key...
+  const restarted = await buildApp({ config, database, keyRing: await loadKeyRing(database.db, []), warninglists: app.warninglists, cursorKey: Buffer.alloc(32), logger: false });
+  t.teardown(() => restarted.close());
+  const newToken = await tokenFor(restarted, partner.clientId, partner.secret);
+  const newKid = headerOf(newToken).kid;
+  t.not(newKid, oldKid, 'the new key signs');
+  // ...and an older node accepts it at once, while the old key keeps working on the new node.
+  t.equal((await get(newToken)).statusCode, 200, 'old node accepts the new key');
+  t.equal((await restarted.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${oldToken}` } })).statusCode, 200, 'new node accepts the old key');
+  t.equal(json(await restarted.inject({ method: 'GET', url: '/.well-known/jwks.json' })).keys.length, 2, 'both keys published');
+
+  t.equal(await cli(['retire-signing-key', '--kid', oldKid]), 0);
+  t.equal(await cli(['retire-signing-key', '--kid', newKid]), 1, 'the last key is never retired');
+  const later = await buildApp({ config, database, keyRing: await loadKeyRing(database.db, []), warninglists: app.warninglists, cursorKey: Buffer.alloc(32), logger: false });
+  t.teardown(() => later.close());
+  t.equal((await later.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${oldToken}` } })).statusCode, 401, 'the retired key is refused');
+  t.equal((await later.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${newToken}` } })).statusCode, 200);
 });
 
 t.test('problem+json for bad requests', async (t) => {

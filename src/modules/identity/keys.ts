@@ -4,7 +4,7 @@
  * The newest active key signs; every known key verifies (rotation).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { isNull, desc } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { signingKeys } from '../../db/schema.js';
 
@@ -60,16 +60,37 @@ function ring(keys: SigningKey[]): KeyRing {
   };
 }
 
+/**
+ * The key ring in force: configured keys, or the active keys in the database (generated on
+ * first start). The newest active key signs; every active key verifies. Retiring a key
+ * (`retireSigningKey`) stops it verifying once nodes reload their ring.
+ */
 export async function loadKeyRing(db: Database, configured: string[]): Promise<KeyRing> {
   if (configured.length > 0) return ring(configured.map(describeKey));
-  const stored = await db.select().from(signingKeys).orderBy(desc(signingKeys.createdAt));
-  const active = stored.filter((k) => k.retiredAt === null);
-  if (active.length === 0) {
+  const active = () => db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt));
+  let stored = await active();
+  if (stored.length === 0) {
+    // Two nodes starting together may both try; the primary key keeps each one once.
     const key = describeKey(generatePrivateKeyPem());
-    // Two nodes starting together may both try; the primary key keeps one of each.
     await db.insert(signingKeys).values({ kid: key.kid, alg: key.alg, privateKeyPem: key.privatePem }).onConflictDoNothing();
-    const again = await db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt));
-    return ring(again.map((k) => describeKey(k.privateKeyPem)));
+    stored = await active();
   }
-  return ring([...active, ...stored.filter((k) => k.retiredAt !== null)].map((k) => describeKey(k.privateKeyPem)));
+  return ring(stored.map((k) => describeKey(k.privateKeyPem)));
+}
+
+/** Rotation, step 1: a new key that signs from the next start of each node; the old ones keep verifying. */
+export async function addSigningKey(db: Database): Promise<string> {
+  const key = describeKey(generatePrivateKeyPem());
+  // created_at orders the ring; make the new key strictly the newest even within one clock tick.
+  await db.insert(signingKeys).values({ kid: key.kid, alg: key.alg, privateKeyPem: key.privatePem, createdAt: sql`clock_timestamp()` as never });
+  return key.kid;
+}
+
+/** Rotation, step 2 (after the longest token lifetime): the old key stops verifying. */
+export async function retireSigningKey(db: Database, kid: string): Promise<boolean> {
+  const [remaining] = await db.select({ n: sql<number>`count(*)::int` }).from(signingKeys).where(and(isNull(signingKeys.retiredAt), ne(signingKeys.kid, kid)));
+  if (!remaining || remaining.n === 0) throw new Error('refusing to retire the last active signing key');
+  const retired = await db.update(signingKeys).set({ retiredAt: sql`now()` as never })
+    .where(and(eq(signingKeys.kid, kid), isNull(signingKeys.retiredAt))).returning({ kid: signingKeys.kid });
+  return retired.length > 0;
 }
