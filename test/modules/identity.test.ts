@@ -248,7 +248,11 @@ t.test('problem+json for bad requests', async (t) => {
   t.equal(huge.statusCode, 413);
   t.match(huge.headers['content-type'], /^application\/problem\+json/);
 
-  t.ok(unknownRoute.headers['x-request-id'], 'request id echoed');
+  t.ok(unknownRoute.headers['x-request-id'], 'a request id is always given');
+  const traced = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
+  t.equal(traced.headers['x-request-id'], 'trace-123', 'a caller\'s request id is kept');
+  const hostile = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'x y'.repeat(100) } });
+  t.not(hostile.headers['x-request-id'], 'x y'.repeat(100), 'an odd one is replaced');
 });
 
 t.test('rate limits answer 429 with Retry-After', async (t) => {
