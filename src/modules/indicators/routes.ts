@@ -64,8 +64,9 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       if (httpPart !== 'body') return () => true; // query and headers: checked in the handler below
       return (data: unknown) => {
         if (envelope.Check(data)) return { value: data };
+        // Shaped like ajv's errors, so the error handler reports them like every other 400.
         const validation = [...envelope.Errors(data)].slice(0, 20).map((e) => ({
-          instancePath: e.path, keyword: e.path.split('/').length > 2 && !e.value ? 'required' : 'type', message: e.message, params: {},
+          instancePath: e.path, keyword: 'typebox', message: e.message, params: {},
         }));
         return { error: Object.assign(new Error('invalid batch'), { validation, validationContext: 'body' }) };
       };
