@@ -67,6 +67,17 @@ const FeedQuery = Type.Object({
   include_shared: Type.Optional(Type.Boolean({ default: true })),
 }, { additionalProperties: false });
 
+/** The feed page in each of its formats, for the OpenAPI document. */
+const feedPageResponse = {
+  description: 'One page of the feed. NDJSON, CSV and STIX carry the next cursor in X-Next-Cursor (and X-Has-More).',
+  content: {
+    'application/json': { schema: Type.Ref(FeedPage) },
+    'application/x-ndjson': { schema: Type.String({ description: 'one Indicator or Tombstone JSON object per line' }) },
+    'text/csv': { schema: Type.String({ description: 'header row, then one row per item or tombstone' }) },
+    'application/stix+json;version=2.1': { schema: Type.Object({}, { additionalProperties: true, description: 'a STIX 2.1 bundle' }) },
+  },
+};
+
 type FeedQueryValue = { cursor?: string; limit: number; format?: Format; types?: string; sectors?: string; tlp?: string; min_confidence?: number; include_shared?: boolean };
 
 export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
@@ -133,7 +144,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
       description: 'Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). ' +
         '`format=` wins over the Accept header.',
       querystring: FeedQuery,
-      response: { 200: Type.Ref(FeedPage), ...problemResponses(400, 401, 403, 429) },
+      response: { 200: feedPageResponse, ...problemResponses(400, 401, 403, 429) },
     },
   }, async (request, reply) => {
     const q = request.query as FeedQueryValue;
@@ -174,7 +185,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     schema: {
       tags, summary: 'A saved feed\'s items: same cursor and formats as /v1/feed',
       params: IdParams, querystring: Type.Object(FeedQueryBase, { additionalProperties: false }),
-      response: { 200: Type.Ref(FeedPage), ...problemResponses(400, 401, 403, 404) },
+      response: { 200: feedPageResponse, ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
@@ -194,7 +205,11 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
         format: Type.Optional(Type.Union(BLOCKLIST_FORMATS.map((f) => Type.Literal(f)), { default: 'txt' })),
         include_shared: Type.Optional(Type.Boolean({ default: false })),
       }, { additionalProperties: false }),
-      response: { 200: Type.String(), 304: Type.Null(), ...problemResponses(400, 401, 403) },
+      response: {
+        200: { description: 'The values, one per line', content: { 'text/plain': { schema: Type.String() }, 'text/csv': { schema: Type.String() } } },
+        304: Type.Null({ description: 'Unchanged since the ETag in If-None-Match' }),
+        ...problemResponses(400, 401, 403),
+      },
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
