@@ -1,0 +1,12 @@
+/**
+ * The registry: every measure the harness knows, in report order. A new measure is one file
+ * in this folder exporting a `Measure` (see ../lib/measure.ts), added here.
+ */
+import type { Measure } from '../lib/measure.js';
+import { feedPull } from './feed-pull.js';
+import { ingest } from './ingest.js';
+import { memory } from './memory.js';
+import { scaling } from './scaling.js';
+import { underLoad } from './under-load.js';
+
+export const MEASURES: Measure[] = [ingest, feedPull, underLoad, memory, scaling];
