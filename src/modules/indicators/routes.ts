@@ -85,7 +85,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
       throw badRequest('Idempotency-Key must be 1-200 characters.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 characters' }]);
     }
-    const requestHash = createHash('sha256').update(JSON.stringify([atomic, body])).digest('base64url');
+    // Only a keyed request needs its body fingerprinted (serialising 16 MiB is not free).
+    const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify([atomic, body])).digest('base64url') : '';
 
     if (idempotencyKey) {
       const [previous] = await db.select().from(idempotencyKeys).where(and(
