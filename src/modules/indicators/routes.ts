@@ -18,7 +18,7 @@ import {
 } from '../../../schemas/indicators.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
-import { logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
+import { concurrencyLimit, logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
 import { indicatorJson } from './view.js';
 
 const tags = ['indicators'];
@@ -43,6 +43,7 @@ const canAdminister = (caller: Caller) => caller.scopes.has('admin');
 
 export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
   const { db, cursorKey } = opts;
+  const ingestSlot = concurrencyLimit(2);
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
@@ -102,25 +103,28 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       }
     }
 
-    const now = Date.now();
-    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
-    const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
-    let outcome: BatchOutcome;
-    let status: 200 | 422 = 200;
-    if (atomic && anyRejected) {
-      // Nothing is stored: valid items are reported unchanged, with the reason.
-      status = 422;
-      const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
-      outcome = { results, summary: summarise(results) };
-      if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
-    } else {
-      outcome = await withRetry(db, async (tx) => {
-        await storeBatch(tx, caller.orgId, batch, now);
-        const done = { results: batch.results, summary: summarise(batch.results) };
-        if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
-        return done;
-      });
-    }
+    const { status, outcome } = await ingestSlot(async () => {
+      const now = Date.now();
+      const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
+      const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
+      let outcome: BatchOutcome;
+      let status: 200 | 422 = 200;
+      if (atomic && anyRejected) {
+        // Nothing is stored: valid items are reported unchanged, with the reason.
+        status = 422;
+        const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
+        outcome = { results, summary: summarise(results) };
+        if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
+      } else {
+        outcome = await withRetry(db, async (tx) => {
+          await storeBatch(tx, caller.orgId, batch, now);
+          const done = { results: batch.results, summary: summarise(batch.results) };
+          if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
+          return done;
+        });
+      }
+      return { status, outcome };
+    });
     return reply.code(status).send(outcome);
   });
 
