@@ -1,6 +1,6 @@
 /** Feed shapes (contract §4). */
 import { Type } from '@sinclair/typebox';
-import { INDICATOR_TYPES, TLP_LEVELS } from '../src/domain/types.js';
+import { INDICATOR_TYPES, SECTORS, TLP_LEVELS } from '../src/domain/types.js';
 import { Nullable, Timestamp, Uuid } from './common.js';
 
 export const Tombstone = Type.Object({
@@ -21,7 +21,7 @@ export const FeedPage = Type.Object({
 
 export const FeedFiltersSchema = Type.Object({
   types: Type.Optional(Type.Array(Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t))), { uniqueItems: true })),
-  sectors: Type.Optional(Type.Array(Type.Union(['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'].map((s) => Type.Literal(s))), { uniqueItems: true })),
+  sectors: Type.Optional(Type.Array(Type.Union(SECTORS.map((s) => Type.Literal(s))), { uniqueItems: true })),
   tlp: Type.Optional(Type.Array(Type.Union(TLP_LEVELS.map((t) => Type.Literal(t))), { uniqueItems: true })),
   min_confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   include_shared: Type.Optional(Type.Boolean()),

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SECTORS } from '../src/domain/types.js';
 import { CountryCode, Timestamp, Uuid } from './common.js';
 
 export const OrgKind = Type.Union(
@@ -6,7 +7,7 @@ export const OrgKind = Type.Union(
   { $id: 'OrgKind' },
 );
 export const Sector = Type.Union(
-  ['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'].map((s) => Type.Literal(s)),
+  SECTORS.map((s) => Type.Literal(s)),
   { $id: 'Sector' },
 );
 export const Scope = Type.Union(

@@ -1,6 +1,6 @@
 /** Indicator write and read shapes (contract §3). */
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { INDICATOR_TYPES, TLP_LEVELS, PAP_LEVELS } from '../src/domain/types.js';
+import { INDICATOR_TYPES, PAP_LEVELS, SECTORS, TLP_LEVELS } from '../src/domain/types.js';
 import { CountryCode, Nullable, Timestamp, Uuid } from './common.js';
 
 /** A union of string literals, typed as the union of the values. */
@@ -11,7 +11,7 @@ export const IndicatorType = literals(INDICATOR_TYPES, { $id: 'IndicatorType' })
 export const TlpLevel = literals(TLP_LEVELS, { $id: 'Tlp', description: 'FIRST TLP 2.0' });
 export const PapLevel = literals(PAP_LEVELS, { $id: 'Pap', description: 'Permissible Actions Protocol' });
 
-const SectorValue = literals(['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'] as const);
+const SectorValue = literals(SECTORS);
 const Platform = Type.String({ minLength: 1, maxLength: 64, description: 'Chain, provider, store or social network; required exactly for the types that have one' });
 const Tag = Type.String({ minLength: 1, maxLength: 100 });
 

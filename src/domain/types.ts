@@ -17,6 +17,9 @@ export const TYPES_WITH_PLATFORM: ReadonlySet<IndicatorType> = new Set([
 export const ORG_KINDS = ['partner', 'agency', 'intermediary', 'secretariat'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
+export const SECTORS = ['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'] as const;
+export type Sector = (typeof SECTORS)[number];
+
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type Tlp = (typeof TLP_LEVELS)[number];
 

@@ -104,6 +104,14 @@ export interface RuleColumns {
   deliverable: SQL;
 }
 
+/**
+ * An indicator's status as it is now: `expired` is a state of time as much as of the row, since
+ * the sweeper that records it may not have run yet.
+ */
+export function effectiveStatus(alias = 'i'): SQL {
+  return sql.raw(`(case when ${alias}.status = 'active' and ${alias}.valid_until <= now() then 'expired' else ${alias}.status end)`);
+}
+
 /** The current state of the indicator row aliased `alias`. */
 export function currentState(alias = 'i'): RuleColumns {
   const col = (name: string) => sql.raw(`${alias}.${name}`);

@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, type FeedPosition } from '../../domain/cursor.js';
-import { currentState, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { indicatorJson, tombstoneJson } from '../indicators/view.js';
 
 export interface FeedFilters {
@@ -49,8 +49,8 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
 }): Promise<FeedRow[]> {
   const now = receivableBy(caller, currentState('i'));
   const before = receivableBy(caller, previousState('c', 'i'));
-  const tombstoneStatus = sql`(case when i.status = 'withdrawn' then 'withdrawn'
-    when i.status = 'expired' or i.valid_until <= now() then 'expired' else 'revoked' end)`;
+  // Withdrawn or expired as they are; still active but no longer for this consumer: revoked.
+  const tombstoneStatus = sql`(case when ${effectiveStatus('i')} = 'active' then 'revoked' else ${effectiveStatus('i')} end)`;
   const where = [
     sql`(c.xid, c.pos) > (${window.after.xid}::xid8, ${window.after.pos}::bigint)`,
     sql`c.xid < ${window.horizon}::xid8`,

@@ -11,7 +11,7 @@ import { csvHeader, csvRow } from '../../domain/csv.js';
 import { decodeCursor, encodeCursor, type FeedPosition } from '../../domain/cursor.js';
 import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistFormat } from '../../domain/blocklist.js';
 import { toStixBundle } from '../../domain/stix.js';
-import { INDICATOR_TYPES, TLP_LEVELS, type FeedEntry } from '../../domain/types.js';
+import { INDICATOR_TYPES, SECTORS, TLP_LEVELS, type FeedEntry } from '../../domain/types.js';
 import { currentState, receivableBy } from '../../domain/visibility.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js';
@@ -28,7 +28,6 @@ const MEDIA: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
   stix: 'application/stix+json;version=2.1',
 };
-const SECTORS = ['film_tv', 'music', 'live_sports', 'software', 'publishing', 'games', 'other'];
 /** Rows fetched per query while streaming NDJSON: memory stays flat whatever the page size. */
 const STREAM_CHUNK = 1000;
 

@@ -38,12 +38,16 @@ function clientCredentials(request: FastifyRequest, body: TokenRequest): { id: s
   return { id: body.client_id, secret: body.client_secret };
 }
 
+/** A sharing group with its member ids, as one row. */
+const groupColumns = {
+  id: sharingGroups.id,
+  name: sharingGroups.name,
+  members: sql<string[]>`coalesce((select array_agg(m.org_id::text order by m.org_id) from ${sharingGroupMembers} m where m.group_id = ${sharingGroups.id}), '{}')`,
+};
+
 async function groupWithMembers(db: Database, id: string) {
-  const [group] = await db.select().from(sharingGroups).where(eq(sharingGroups.id, id));
-  if (!group) return null;
-  const members = await db.select({ orgId: sharingGroupMembers.orgId }).from(sharingGroupMembers)
-    .where(eq(sharingGroupMembers.groupId, id)).orderBy(asc(sharingGroupMembers.orgId));
-  return { id: group.id, name: group.name, members: members.map((m) => m.orgId) };
+  const [group] = await db.select(groupColumns).from(sharingGroups).where(eq(sharingGroups.id, id));
+  return group ?? null;
 }
 
 async function assertOrgsExist(db: Database, ids: string[], path: string) {
@@ -196,10 +200,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   }, async (request) => {
     const caller = callerOf(request);
     const isAdmin = caller.scopes.has('admin');
-    const rows = await db.select({
-      id: sharingGroups.id, name: sharingGroups.name,
-      members: sql<string[]>`coalesce((select array_agg(m.org_id::text order by m.org_id) from ${sharingGroupMembers} m where m.group_id = ${sharingGroups.id}), '{}')`,
-    }).from(sharingGroups)
+    const rows = await db.select(groupColumns).from(sharingGroups)
       .where(isAdmin ? undefined : sql`exists (select 1 from ${sharingGroupMembers} m where m.group_id = ${sharingGroups.id} and m.org_id = ${caller.orgId})`)
       .orderBy(asc(sharingGroups.name));
     return { items: rows, next_cursor: null };

@@ -8,6 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import { rows, type Database, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, prepareItem, type PreparedRow, type Problem } from './prepare.js';
+import { currentState } from '../../domain/visibility.js';
 import type { WarninglistMatcher } from '../../domain/warninglists.js';
 
 export interface ItemResult {
@@ -173,7 +174,7 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
       (extract(epoch from i.first_seen) * 1000)::float8 as first_seen_ms,
       (extract(epoch from i.last_seen) * 1000)::float8 as last_seen_ms,
       i.audience_tokens, i.exclude_tokens, i.pap,
-      (i.status = 'active' and i.valid_from <= now() and i.valid_until > now()) as deliverable
+      ${currentState('i').deliverable} as deliverable
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(type text, platform text, value text)
     join indicators i on i.source_org_id = ${sourceOrgId}::uuid and i.type = k.type and i.platform = k.platform and i.value = k.value
     for update of i`);

@@ -9,7 +9,7 @@ import { idempotencyKeys, warninglistEntries } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { normalise } from '../../domain/normalise.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
-import { currentState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { parseWarninglistEntry } from '../../domain/warninglists.js';
 import { IdParams, Problem, problemResponses } from '../../../schemas/common.js';
 import {
@@ -166,9 +166,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
       where.push(sql`i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}`);
     }
-    if (q.status === 'expired') where.push(sql`(i.status = 'expired' or (i.status = 'active' and i.valid_until <= now()))`);
-    else if (q.status === 'active') where.push(sql`i.status = 'active' and i.valid_until > now()`);
-    else if (q.status) where.push(sql`i.status = ${q.status}`);
+    if (q.status) where.push(sql`${effectiveStatus('i')} = ${q.status}`);
     if (q.cursor !== undefined) {
       const after = decodeCursor<{ id: string }>('indicators', q.cursor, cursorKey);
       if (!after) throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
@@ -194,8 +192,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const current = await readIndicator(db, caller, id);
     if (!current) throw notFound('indicator');
     const existing = JSON.parse(current) as Record<string, unknown> & { source: { org_id: string } | null; status: string };
-    const [owner] = await rows<{ source_org_id: string }>(db, sql`select source_org_id from indicators where id = ${id}::uuid`);
-    if (owner?.source_org_id !== caller.orgId) throw new HttpProblem(403, 'Only the source of an indicator may change it.');
+    // The source always sees itself named in its own indicator, even when attribution is anonymous.
+    if (existing.source?.org_id !== caller.orgId) throw new HttpProblem(403, 'Only the source of an indicator may change it.');
     if (existing.status !== 'active') {
       throw new HttpProblem(409, `The indicator is ${existing.status}; submit it again to bring it back.`);
     }
@@ -227,7 +225,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const outcome = await db.transaction(async (tx) => {
       const [row] = await rows<{ source_org_id: string; status: string; version: number; audience_tokens: string[]; exclude_tokens: string[]; pap: string; deliverable: boolean }>(tx, sql`
         select source_org_id, status, version, audience_tokens, exclude_tokens, pap,
-          (status = 'active' and valid_from <= now() and valid_until > now()) as deliverable
+          ${currentState('i').deliverable} as deliverable
         from indicators i where id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })} for update`);
       if (!row) return 'missing';
       if (row.source_org_id !== caller.orgId && !canAdminister(caller)) return 'forbidden';

@@ -4,12 +4,10 @@
  * Expects the indicator aliased `i` and its source organisation aliased `o`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { CallerIdentity } from '../../domain/visibility.js';
+import { effectiveStatus, type CallerIdentity } from '../../domain/visibility.js';
 
 const ts = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-/** `expired` is a state of time as much as of the row: the sweeper may not have run yet. */
-export const effectiveStatus = sql.raw(`(case when i.status = 'active' and i.valid_until <= now() then 'expired' else i.status end)`);
 
 /**
  * The JSON of an indicator as `caller` may see it; the source and secretariat also see its handling.
@@ -18,7 +16,7 @@ export const effectiveStatus = sql.raw(`(case when i.status = 'active' and i.val
  */
 export function indicatorJson(caller: CallerIdentity): SQL {
   const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`;
-  const common = sql`'id', i.id, 'version', i.version, 'status', ${effectiveStatus}, 'type', i.type, 'value', i.value,
+  const common = sql`'id', i.id, 'version', i.version, 'status', ${effectiveStatus()}, 'type', i.type, 'value', i.value,
     'platform', nullif(i.platform, ''), 'tlp', i.tlp, 'pap', i.pap, 'grading', i.grading,
     'confidence', i.confidence, 'sector', i.sector, 'categories', i.categories, 'tags', i.tags,
     'description', i.description, 'first_seen', ${ts('i.first_seen')}, 'last_seen', ${ts('i.last_seen')},
