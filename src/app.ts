@@ -92,6 +92,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   for (const schema of allSchemas) app.addSchema(schema);
 
+  // Strict query strings everywhere in the API: a route that takes no parameters refuses any,
+  // so an integrator's typo is a 400, never silently ignored.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/') || route.schema?.querystring) return;
+    route.schema = { ...route.schema, querystring: { type: 'object', properties: {}, additionalProperties: false } };
+  });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -235,6 +235,10 @@ t.test('problem+json for bad requests', async (t) => {
   t.equal(unknownProperty.statusCode, 400);
   t.same(json(unknownProperty).errors, [{ path: '/body/colour', message: 'is not a known property' }]);
 
+  const unknownQuery = await app.inject({ method: 'GET', url: '/v1/orgs?limt=5', headers: auth });
+  t.equal(unknownQuery.statusCode, 400, 'a route without parameters refuses unknown ones');
+  t.same(json(unknownQuery).errors, [{ path: '/query/limt', message: 'is not a known property' }]);
+
   const badEnum = await app.inject({ method: 'POST', url: '/v1/orgs', headers: auth, payload: { name: 'x', kind: 'pirate', country: 'FR' } });
   t.equal(badEnum.statusCode, 400);
   t.ok(json(badEnum).errors.some((e: { path: string }) => e.path === '/body/kind'));
