@@ -135,18 +135,51 @@ export const indicatorChanges = pgTable('indicator_changes', {
   prevPap: text('prev_pap'),
   /** Whether the previous state was deliverable at all (active, valid_from passed). */
   prevDeliverable: boolean('prev_deliverable').notNull().default(false),
+  /** The previous state's filterable values, so a filtered feed tombstones what it delivered. */
+  prevTlp: text('prev_tlp'),
+  prevSector: text('prev_sector'),
+  prevConfidence: smallint('prev_confidence'),
+  prevShared: boolean('prev_shared'),
+  /** When set, the row concerns only these organisations (a group membership change). */
+  onlyOrgs: uuid('only_orgs').array(),
   changedAt: createdAt(),
 }, (t) => [
   index('indicator_changes_xid_pos_idx').on(t.xid, t.pos),
   index('indicator_changes_indicator_idx').on(t.indicatorId),
 ]);
 
+/**
+ * Changes of anonymous indicators wait here and are published to the change log in a
+ * transaction of their own (see src/modules/indicators/anonymity.ts): in the log they never
+ * share a transaction, hence a run of feed positions, with their source's named indicators.
+ */
+export const pendingChanges = pgTable('pending_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  indicatorId: uuid('indicator_id').notNull().references(() => indicators.id),
+  version: integer('version').notNull(),
+  kind: text('kind').notNull(),
+  prevAudienceTokens: text('prev_audience_tokens').array(),
+  prevExcludeTokens: text('prev_exclude_tokens').array(),
+  prevPap: text('prev_pap'),
+  prevDeliverable: boolean('prev_deliverable').notNull().default(false),
+  prevTlp: text('prev_tlp'),
+  prevSector: text('prev_sector'),
+  prevConfidence: smallint('prev_confidence'),
+  prevShared: boolean('prev_shared'),
+  changedAt: createdAt(),
+});
+
+/**
+ * Idempotency keys are claimed (inserted) at the start of the transaction that processes the
+ * request, so a concurrent request with the same key waits on the primary key and then replays
+ * the stored response; status and response are filled in before that transaction commits.
+ */
 export const idempotencyKeys = pgTable('idempotency_keys', {
   clientId: text('client_id').notNull(),
   key: text('key').notNull(),
   requestHash: text('request_hash').notNull(),
-  statusCode: smallint('status_code').notNull(),
-  response: jsonb('response').notNull(),
+  statusCode: smallint('status_code'),
+  response: jsonb('response'),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.clientId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)]);
 
