@@ -6,10 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { rows, type Database, type Executor } from '../../db/client.js';
-import { pgArray } from '../../db/sql.js';
-import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, prepareItem, type PreparedRow, type Problem } from './prepare.js';
+import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, type PreparedBatch, type PreparedRow, type Problem } from './prepare.js';
 import { currentState } from '../../domain/visibility.js';
-import type { WarninglistMatcher } from '../../domain/warninglists.js';
 
 export interface ItemResult {
   index: number;
@@ -51,65 +49,8 @@ interface Write {
 
 export class RetryableConflict extends Error {}
 
-/** Rows of the batch that reference orgs or groups that do not exist get an error each. */
-async function unknownReferences(db: Executor, orgIds: Set<string>, groupIds: Set<string>) {
-  const [found] = await rows<{ orgs: string[] | null; groups: string[] | null }>(db, sql`
-    select
-      (select array_agg(id::text) from orgs where id = any(${pgArray([...orgIds])}::uuid[])) as orgs,
-      (select array_agg(id::text) from sharing_groups where id = any(${pgArray([...groupIds])}::uuid[])) as groups`);
-  return { orgs: new Set(found?.orgs ?? []), groups: new Set(found?.groups ?? []) };
-}
+export { prepareBatch, type PreparedBatch } from './prepare.js';
 
-export interface PreparedBatch {
-  results: ItemResult[];
-  /** Last occurrence of each natural key among the valid items. */
-  accepted: Map<string, { index: number; row: PreparedRow; warnings: string[] }>;
-  /** Earlier items superseded by a later one with the same key: index → the later index. */
-  duplicates: Map<number, number>;
-}
-
-const YIELD_EVERY = 500;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Validate and normalise every item (pure apart from one query for referenced orgs/groups). */
-export async function prepareBatch(db: Executor, items: Record<string, unknown>[], defaults: Record<string, unknown> | undefined, matcher: WarninglistMatcher, now: number): Promise<PreparedBatch> {
-  const results: ItemResult[] = new Array(items.length);
-  const prepared: Array<{ index: number; p: ReturnType<typeof prepareItem> }> = new Array(items.length);
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index]!;
-    prepared[index] = { index, p: prepareItem(defaults ? { ...defaults, ...item } : item, now, matcher) };
-    // A 10,000-item batch is ~0.3 s of CPU: let other requests (feed pages) run in between.
-    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-  }
-
-  const orgIds = new Set<string>(), groupIds = new Set<string>();
-  for (const { p } of prepared) if (p.ok) { p.orgRefs.forEach((o) => orgIds.add(o)); p.groupRefs.forEach((g) => groupIds.add(g)); }
-  const known = orgIds.size || groupIds.size ? await unknownReferences(db, orgIds, groupIds) : null;
-
-  const accepted = new Map<string, { index: number; row: PreparedRow; warnings: string[] }>();
-  const duplicates = new Map<number, number>();
-  for (const { index, p } of prepared) {
-    if (p.ok && known) {
-      const missing = [
-        ...p.orgRefs.filter((o) => !known.orgs.has(o)).map((o) => ({ path: '/audience', message: `unknown organisation ${o}` })),
-        ...p.groupRefs.filter((g) => !known.groups.has(g)).map((g) => ({ path: '/audience/groups', message: `unknown sharing group ${g}` })),
-      ];
-      if (missing.length) {
-        results[index] = { index, status: 'rejected', value: p.row.value, errors: missing };
-        continue;
-      }
-    }
-    if (!p.ok) {
-      results[index] = { index, status: 'rejected', ...(p.value ? { value: p.value } : {}), errors: p.errors, ...(p.warnings.length ? { warnings: p.warnings } : {}) };
-      continue;
-    }
-    const key = naturalKey(p.row);
-    const earlier = accepted.get(key);
-    if (earlier) duplicates.set(earlier.index, index);
-    accepted.set(key, { index, row: p.row, warnings: p.warnings });
-  }
-  return { results, accepted, duplicates };
-}
 
 const INDICATOR_RECORD = sql.raw(`x(
   id uuid, type text, platform text, value text, tlp text, pap text, grading jsonb, confidence smallint,

@@ -4,14 +4,18 @@
  * say item by item what happened.
  */
 import { hash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { FormatRegistry, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { rows, type Executor } from '../../db/client.js';
+import { pgArray } from '../../db/sql.js';
 import { isCountryCode } from '../../domain/countries.js';
 import { normalise } from '../../domain/normalise.js';
 import type { IndicatorType, Pap, Tlp } from '../../domain/types.js';
 import { audienceProblems, audienceTokens, excludeTokens, type Audience, type Exclusion } from '../../domain/visibility.js';
 import type { WarninglistMatcher } from '../../domain/warninglists.js';
 import { indicatorSchemas, IndicatorInput } from '../../../schemas/indicators.js';
+import type { ItemResult } from './ingest.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_VALIDITY_MS = 180 * DAY_MS;
@@ -234,4 +238,64 @@ export function contentHash(row: PreparedRow & { valid_from: number; valid_until
     row.first_seen, row.last_seen, row.references, row.evidence, row.relations, row.shared_infrastructure,
   ];
   return hash('sha256', JSON.stringify(content), 'base64url');
+}
+
+/** Rows of the batch that reference orgs or groups that do not exist get an error each. */
+async function unknownReferences(db: Executor, orgIds: Set<string>, groupIds: Set<string>) {
+  const [found] = await rows<{ orgs: string[] | null; groups: string[] | null }>(db, sql`
+    select
+      (select array_agg(id::text) from orgs where id = any(${pgArray([...orgIds])}::uuid[])) as orgs,
+      (select array_agg(id::text) from sharing_groups where id = any(${pgArray([...groupIds])}::uuid[])) as groups`);
+  return { orgs: new Set(found?.orgs ?? []), groups: new Set(found?.groups ?? []) };
+}
+
+export interface PreparedBatch {
+  results: ItemResult[];
+  /** Last occurrence of each natural key among the valid items. */
+  accepted: Map<string, { index: number; row: PreparedRow; warnings: string[] }>;
+  /** Earlier items superseded by a later one with the same key: index → the later index. */
+  duplicates: Map<number, number>;
+}
+
+const YIELD_EVERY = 500;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Validate and normalise every item (pure apart from one query for referenced orgs/groups). */
+export async function prepareBatch(db: Executor, items: Record<string, unknown>[], defaults: Record<string, unknown> | undefined, matcher: WarninglistMatcher, now: number): Promise<PreparedBatch> {
+  const results: ItemResult[] = new Array(items.length);
+  const prepared: Array<{ index: number; p: ReturnType<typeof prepareItem> }> = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    prepared[index] = { index, p: prepareItem(defaults ? { ...defaults, ...item } : item, now, matcher) };
+    // A 10,000-item batch is ~0.3 s of CPU: let other requests (feed pages) run in between.
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+  }
+
+  const orgIds = new Set<string>(), groupIds = new Set<string>();
+  for (const { p } of prepared) if (p.ok) { p.orgRefs.forEach((o) => orgIds.add(o)); p.groupRefs.forEach((g) => groupIds.add(g)); }
+  const known = orgIds.size || groupIds.size ? await unknownReferences(db, orgIds, groupIds) : null;
+
+  const accepted = new Map<string, { index: number; row: PreparedRow; warnings: string[] }>();
+  const duplicates = new Map<number, number>();
+  for (const { index, p } of prepared) {
+    if (p.ok && known) {
+      const missing = [
+        ...p.orgRefs.filter((o) => !known.orgs.has(o)).map((o) => ({ path: '/audience', message: `unknown organisation ${o}` })),
+        ...p.groupRefs.filter((g) => !known.groups.has(g)).map((g) => ({ path: '/audience/groups', message: `unknown sharing group ${g}` })),
+      ];
+      if (missing.length) {
+        results[index] = { index, status: 'rejected', value: p.row.value, errors: missing };
+        continue;
+      }
+    }
+    if (!p.ok) {
+      results[index] = { index, status: 'rejected', ...(p.value ? { value: p.value } : {}), errors: p.errors, ...(p.warnings.length ? { warnings: p.warnings } : {}) };
+      continue;
+    }
+    const key = naturalKey(p.row);
+    const earlier = accepted.get(key);
+    if (earlier) duplicates.set(earlier.index, index);
+    accepted.set(key, { index, row: p.row, warnings: p.warnings });
+  }
+  return { results, accepted, duplicates };
 }
