@@ -16,16 +16,15 @@ export const CSV_COLUMNS: string[] = [
 /**
  * CSV/formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with
  * `=`, `+`, `-`, `@`, tab or CR (or their full-width forms, which some apps normalise) as a
- * formula, so such cells get a leading `'`.
+ * formula. Such cells get a leading `'` — in every column, observables included: a partner
+ * chooses the value of a payment account or a social handle (`=HYPERLINK(…)` is a valid
+ * payment-account id), and consumers open this CSV in spreadsheets.
  *
- * Trade-off: the guard applies only to free text a partner writes for people to read
- * (sector, categories, tags, description, source name). Identifier columns (value, platform,
- * ids, codes, timestamps) are never altered: this CSV feeds blocklists and SIEMs, and a
- * consumer must receive the exact observable (`-abuse@example.com` or a payment id starting
- * with `+` are legitimate). Opening those columns in a spreadsheet should import them as text.
+ * A cell that already starts with `'` gets one more, so the guard is exactly reversible: a
+ * program reading this CSV removes one leading `'` from any cell that starts with one and has
+ * the value as stored (JSON, NDJSON and STIX carry values untouched).
  */
-const GUARDED_COLUMNS: ReadonlySet<string> = new Set(['sector', 'categories', 'tags', 'description', 'source_name']);
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20']/;
 
 function guard(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
@@ -57,7 +56,7 @@ function record(entry: FeedEntry): string[] {
     const text = value === null || value === undefined ? ''
       : Array.isArray(value) ? value.join(';')
       : String(value);
-    return GUARDED_COLUMNS.has(column) ? guard(text) : text;
+    return guard(text);
   });
 }
 

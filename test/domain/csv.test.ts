@@ -138,10 +138,11 @@ t.test('header can be left out; rows stream one line at a time', async (t) => {
   t.equal(feedEntriesToCsv([], { header: false }), '');
 });
 
-t.test('formula injection is defused in free-text columns only', async (t) => {
+t.test('formula injection is defused in every column, observables included', async (t) => {
   const entry = item({
-    type: 'email',
-    value: '-abuse@pirate.example',
+    type: 'payment_account',
+    value: '=HYPERLINK("http://evil.example","click")',
+    platform: 'paypal',
     sector: '@sector',
     categories: ['+cat', 'normal'],
     tags: ['=HYPERLINK("http://evil.example","click")', 'x'],
@@ -149,30 +150,43 @@ t.test('formula injection is defused in free-text columns only', async (t) => {
     source: { org_id: '018e0000-0000-7000-8000-00000000000a', name: '\tTabbed Ltd' },
   });
   const [row] = parseCsv(feedEntriesToCsv([entry]));
+  t.equal(row?.value, `'=HYPERLINK("http://evil.example","click")`, 'a value a partner chose is guarded too');
   t.equal(row?.tags, `'=HYPERLINK("http://evil.example","click");x`);
   t.equal(row?.categories, "'+cat;normal");
   t.equal(row?.description, "'-2+3");
   t.equal(row?.sector, "'@sector");
   t.equal(row?.source_name, "'\tTabbed Ltd");
-  t.equal(row?.value, '-abuse@pirate.example', 'a blocklist value is never altered');
 
-  for (const start of ['=', '+', '-', '@', '\t', '\r', '\uFF1D']) {
+  for (const start of ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']) {
     const [guarded] = parseCsv(feedEntriesToCsv([item({ description: `${start}x`, platform: `${start}p`, value: `${start}v` })]));
     t.equal(guarded?.description, `'${start}x`, `description starting with ${JSON.stringify(start)}`);
-    t.equal(guarded?.value, `${start}v`, 'value untouched');
-    t.equal(guarded?.platform, `${start}p`, 'platform untouched');
+    t.equal(guarded?.value, `'${start}v`, `value starting with ${JSON.stringify(start)}`);
+    t.equal(guarded?.platform, `'${start}p`, `platform starting with ${JSON.stringify(start)}`);
   }
-  const [harmless] = parseCsv(feedEntriesToCsv([item({ description: "a=b, 'quoted'", tags: ['x-y'] })]));
+  const [tomb] = parseCsv(feedEntriesToCsv([tombstone({ value: '+447700900123' })]));
+  t.equal(tomb?.value, "'+447700900123", 'tombstones are guarded the same way');
+  const [harmless] = parseCsv(feedEntriesToCsv([item({ description: "a=b, 'quoted'", tags: ['x-y'], value: 'a-b@example.com' })]));
   t.equal(harmless?.description, "a=b, 'quoted'", 'only the first character counts');
   t.equal(harmless?.tags, 'x-y');
+  t.equal(harmless?.value, 'a-b@example.com');
+  const [quoted] = parseCsv(feedEntriesToCsv([item({ description: "'already quoted" })]));
+  t.equal(quoted?.description, "''already quoted", 'a leading quote gets another, so one can always be removed');
 });
 
-t.test('any value and description survive the round trip (property)', async (t) => {
-  const guardable = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** What a program reading the CSV does: drop the one leading quote the guard added. */
+const unguard = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
+
+t.test('any value and description survive the round trip, guard removed (property)', async (t) => {
+  const guardable = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20']/;
   fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (value, description) => {
     const [row] = parseCsv(feedEntriesToCsv([item({ value, description })]));
-    const expectedDescription = guardable.test(description) ? `'${description}` : description;
-    return row?.value === value && row.description === expectedDescription;
+    const guardedAsExpected = (cell: string, raw: string) => cell === (guardable.test(raw) ? `'${raw}` : raw);
+    return guardedAsExpected(row!.value!, value) && guardedAsExpected(row!.description!, description)
+      && unguard(row!.value!) === value && unguard(row!.description!) === description;
+  }));
+  fc.assert(fc.property(fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'"), fc.string(), (start, rest) => {
+    const [row] = parseCsv(feedEntriesToCsv([item({ value: start + rest })]));
+    return row!.value!.startsWith("'") && !/^[=+\-@\t\r]/.test(row!.value!) && unguard(row!.value!) === start + rest;
   }));
   t.pass('generated values parsed back exactly');
 });
