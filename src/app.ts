@@ -20,6 +20,7 @@ import feedRoutes from './modules/feeds/routes.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
+import body from './plugins/body.js';
 import operations from './plugins/operations.js';
 import problems, { HttpProblem } from './plugins/problems.js';
 
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(problems);
+  await app.register(body); // JSON bodies: depth, unstorable text, bulk bodies in pieces and within a byte budget
   // JSON only, except where a route opts in to forms (the OAuth token endpoint).
   app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit: 8 * 1024 });

@@ -223,24 +223,3 @@ export async function withRetry<T>(db: Database, work: (tx: Executor) => Promise
     }
   }
 }
-
-/**
- * At most `slots` callers run at once; the rest wait their turn in order. Batches are held to a
- * few at a time per node so a burst of large submissions cannot grow memory without bound
- * (each in-flight 5,000-item batch holds tens of MB) or starve feed readers of CPU.
- */
-export function concurrencyLimit(slots: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (work) => {
-    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next(); // hand the slot over
-      else running--;
-    }
-  };
-}

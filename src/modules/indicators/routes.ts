@@ -1,5 +1,4 @@
 /** Contract §3.4–3.5: push, read, list, change, withdraw and look up indicators; warninglists. */
-import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
@@ -18,7 +17,7 @@ import {
 } from '../../../schemas/indicators.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
-import { concurrencyLimit, logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
+import { logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
 import { indicatorJson } from './view.js';
 
 const tags = ['indicators'];
@@ -43,11 +42,11 @@ const canAdminister = (caller: Caller) => caller.scopes.has('admin');
 
 export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
   const { db, cursorKey } = opts;
-  const ingestSlot = concurrencyLimit(2);
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
     bodyLimit: 16 * 1024 * 1024,
+    config: { bulkBody: true }, // parsed in pieces, held against the node's byte budget (src/plugins/body.ts)
     schema: {
       tags, summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
       description: 'With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. ' +
@@ -58,7 +57,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       response: {
         200: Type.Ref(BatchResult),
         422: Type.Union([Type.Ref(BatchResult), Type.Ref(Problem)], { description: 'atomic batch with rejected items (nothing stored), or an Idempotency-Key reused with another body' }),
-        ...problemResponses(400, 401, 403, 413, 415, 429),
+        ...problemResponses(400, 401, 403, 413, 415, 429, 503),
       },
     },
     validatorCompiler: ({ httpPart }) => {
@@ -86,8 +85,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
       throw badRequest('Idempotency-Key must be 1-200 characters.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 characters' }]);
     }
-    // Only a keyed request needs its body fingerprinted (serialising 16 MiB is not free).
-    const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify([atomic, body])).digest('base64url') : '';
+    // The SHA-256 of the raw body (src/plugins/body.ts, only for a keyed request), with the atomic flag.
+    const requestHash = idempotencyKey ? `${atomic}:${request.bodyFingerprint}` : '';
 
     if (idempotencyKey) {
       const [previous] = await db.select().from(idempotencyKeys).where(and(
@@ -103,28 +102,25 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       }
     }
 
-    const { status, outcome } = await ingestSlot(async () => {
-      const now = Date.now();
-      const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
-      const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
-      let outcome: BatchOutcome;
-      let status: 200 | 422 = 200;
-      if (atomic && anyRejected) {
-        // Nothing is stored: valid items are reported unchanged, with the reason.
-        status = 422;
-        const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
-        outcome = { results, summary: summarise(results) };
-        if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
-      } else {
-        outcome = await withRetry(db, async (tx) => {
-          await storeBatch(tx, caller.orgId, batch, now);
-          const done = { results: batch.results, summary: summarise(batch.results) };
-          if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
-          return done;
-        });
-      }
-      return { status, outcome };
-    });
+    const now = Date.now();
+    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
+    const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
+    let outcome: BatchOutcome;
+    let status: 200 | 422 = 200;
+    if (atomic && anyRejected) {
+      // Nothing is stored: valid items are reported unchanged, with the reason.
+      status = 422;
+      const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
+      outcome = { results, summary: summarise(results) };
+      if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
+    } else {
+      outcome = await withRetry(db, async (tx) => {
+        await storeBatch(tx, caller.orgId, batch, now);
+        const done = { results: batch.results, summary: summarise(batch.results) };
+        if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
+        return done;
+      });
+    }
     return reply.code(status).send(outcome);
   });
 
