@@ -1,12 +1,12 @@
 /** Feed shapes (contract §4). */
 import { Type } from '@sinclair/typebox';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS } from '../src/domain/types.js';
-import { Nullable, Timestamp, Uuid } from './common.js';
+import { Nullable, StringEnum, Timestamp, Uuid } from './common.js';
 
 export const Tombstone = Type.Object({
   id: Uuid,
   version: Type.Integer(),
-  status: Type.Union([Type.Literal('withdrawn'), Type.Literal('expired'), Type.Literal('revoked')]),
+  status: StringEnum(['withdrawn', 'expired', 'revoked']),
   type: Type.Ref('IndicatorType'),
   value: Type.String(),
   platform: Nullable(Type.String()),
@@ -20,9 +20,9 @@ export const FeedPage = Type.Object({
 }, { $id: 'FeedPage' });
 
 export const FeedFiltersSchema = Type.Object({
-  types: Type.Optional(Type.Array(Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t))), { uniqueItems: true })),
-  sectors: Type.Optional(Type.Array(Type.Union(SECTORS.map((s) => Type.Literal(s))), { uniqueItems: true })),
-  tlp: Type.Optional(Type.Array(Type.Union(TLP_LEVELS.map((t) => Type.Literal(t))), { uniqueItems: true })),
+  types: Type.Optional(Type.Array(StringEnum(INDICATOR_TYPES), { uniqueItems: true })),
+  sectors: Type.Optional(Type.Array(StringEnum(SECTORS), { uniqueItems: true })),
+  tlp: Type.Optional(Type.Array(StringEnum(TLP_LEVELS), { uniqueItems: true })),
   min_confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   include_shared: Type.Optional(Type.Boolean()),
 }, { $id: 'FeedFilters', additionalProperties: false });

@@ -1,19 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SECTORS } from '../src/domain/types.js';
-import { CountryCode, Timestamp, Uuid } from './common.js';
+import { CountryCode, StringEnum, Timestamp, Uuid } from './common.js';
 
-export const OrgKind = Type.Union(
-  [Type.Literal('partner'), Type.Literal('agency'), Type.Literal('intermediary'), Type.Literal('secretariat')],
-  { $id: 'OrgKind' },
-);
-export const Sector = Type.Union(
-  SECTORS.map((s) => Type.Literal(s)),
-  { $id: 'Sector' },
-);
-export const Scope = Type.Union(
-  ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'].map((s) => Type.Literal(s)),
-  { $id: 'Scope' },
-);
+export const OrgKind = StringEnum(['partner', 'agency', 'intermediary', 'secretariat'], { $id: 'OrgKind' });
+export const Sector = StringEnum(SECTORS, { $id: 'Sector' });
+export const Scope = StringEnum(['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'], { $id: 'Scope' });
 
 export const OrgCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -1,33 +1,41 @@
 /** Indicator write and read shapes (contract §3). */
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_JSON_DEPTH } from '../src/domain/json.js';
 import { INDICATOR_TYPES, PAP_LEVELS, SECTORS, TLP_LEVELS } from '../src/domain/types.js';
-import { CountryCode, Nullable, Timestamp, Uuid } from './common.js';
+import { CountryCode, Nullable, StringEnum, Timestamp, Uuid } from './common.js';
 
-/** A union of string literals, typed as the union of the values. */
-const literals = <T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
-  Type.Union(values.map((v) => Type.Literal(v)) as TSchema[], options) as unknown as TUnsafe<T[number]>;
+export const IndicatorType = StringEnum(INDICATOR_TYPES, { $id: 'IndicatorType' });
+export const TlpLevel = StringEnum(TLP_LEVELS, { $id: 'Tlp', description: 'FIRST TLP 2.0' });
+export const PapLevel = StringEnum(PAP_LEVELS, { $id: 'Pap', description: 'Permissible Actions Protocol' });
 
-export const IndicatorType = literals(INDICATOR_TYPES, { $id: 'IndicatorType' });
-export const TlpLevel = literals(TLP_LEVELS, { $id: 'Tlp', description: 'FIRST TLP 2.0' });
-export const PapLevel = literals(PAP_LEVELS, { $id: 'Pap', description: 'Permissible Actions Protocol' });
+/**
+ * What one submission may weigh. Each field has its own bound (below, in the schemas); on top,
+ * an indicator with its batch's defaults applied may weigh at most MAX_INDICATOR_WEIGHT, and a
+ * batch with the defaults applied to every item that uses them at most MAX_BATCH_WEIGHT (413
+ * otherwise, before anything is stored). Weight is about the size of the JSON, without spaces.
+ */
+export const MAX_BATCH_ITEMS = 10_000;
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+export const MAX_INDICATOR_WEIGHT = 64 * 1024;
+export const MAX_BATCH_WEIGHT = 64 * 1024 * 1024;
 
-const SectorValue = literals(SECTORS);
+const SectorValue = StringEnum(SECTORS);
 const Platform = Type.String({ minLength: 1, maxLength: 64, description: 'Chain, provider, store or social network; required exactly for the types that have one' });
 const Tag = Type.String({ minLength: 1, maxLength: 100 });
 
 export const Grading = Type.Object({
-  source: literals(['1', '2', '3'] as const),
-  assessment: literals(['A', 'B', 'C', 'D', 'E'] as const),
-  handling: literals(['P', 'C'] as const),
+  source: StringEnum(['1', '2', '3']),
+  assessment: StringEnum(['A', 'B', 'C', 'D', 'E']),
+  handling: StringEnum(['P', 'C']),
   conditions: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-}, { $id: 'Grading', additionalProperties: false, description: '3x5x2 grading; conditions required when handling is C' });
+}, { $id: 'Grading', additionalProperties: false, description: '3x5x2 grading; conditions (at most 2,000 characters) required when handling is C' });
 
 export const Audience = Type.Object({
-  kinds: Type.Optional(Type.Array(literals(['partner', 'agency', 'intermediary'] as const), { uniqueItems: true })),
+  kinds: Type.Optional(Type.Array(StringEnum(['partner', 'agency', 'intermediary']), { uniqueItems: true, maxItems: 3 })),
   countries: Type.Optional(Type.Array(CountryCode, { uniqueItems: true, maxItems: 250 })),
   orgs: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 1000 })),
-  groups: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100 })),
-}, { $id: 'Audience', additionalProperties: false });
+  groups: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100, description: 'Sharing groups the submitting organisation is a member of (the secretariat may name any)' })),
+}, { $id: 'Audience', additionalProperties: false, description: 'Long lists of organisations count towards the weight of every indicator they are given to: a sharing group is lighter' });
 
 export const Exclusion = Type.Object({
   orgs: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 1000 })),
@@ -35,20 +43,20 @@ export const Exclusion = Type.Object({
 }, { $id: 'Exclusion', additionalProperties: false });
 
 export const Reference = Type.Object({
-  kind: literals(['court_order', 'case', 'notice', 'url'] as const),
+  kind: StringEnum(['court_order', 'case', 'notice', 'url']),
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
 }, { $id: 'Reference', additionalProperties: false });
 
 export const Evidence = Type.Object({
   sha256: Type.String({ pattern: '^[a-fA-F0-9]{64}$' }),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
   captured_at: Type.Optional(Timestamp),
 }, { $id: 'Evidence', additionalProperties: false });
 
 export const RELATION_TYPES = ['resolves_to', 'hosted_on', 'redirects_to', 'mirror_of', 'uses_payment', 'operated_by', 'advertised_on', 'related_to'] as const;
 export const Relation = Type.Object({
-  type: literals(RELATION_TYPES),
+  type: StringEnum(RELATION_TYPES),
   target: Type.Object({
     type: Type.Ref(IndicatorType),
     value: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -64,7 +72,7 @@ const handlingAndDescription = {
   confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   audience: Type.Optional(Type.Ref(Audience)),
   exclude: Type.Optional(Type.Ref(Exclusion)),
-  attribution: Type.Optional(literals(['named', 'anonymous'] as const)),
+  attribution: Type.Optional(StringEnum(['named', 'anonymous'])),
   valid_from: Type.Optional(Timestamp),
   valid_until: Type.Optional(Timestamp),
   sector: Type.Optional(SectorValue),
@@ -73,31 +81,38 @@ const handlingAndDescription = {
   tags: Type.Optional(Type.Array(Tag, { uniqueItems: true, maxItems: 50 })),
   first_seen: Type.Optional(Timestamp),
   last_seen: Type.Optional(Timestamp),
-  references: Type.Optional(Type.Array(Type.Ref(Reference), { maxItems: 50 })),
-  evidence: Type.Optional(Type.Array(Type.Ref(Evidence), { maxItems: 50 })),
-  relations: Type.Optional(Type.Array(Type.Ref(Relation), { maxItems: 100 })),
+  references: Type.Optional(Type.Array(Type.Ref(Reference), { maxItems: 20 })),
+  evidence: Type.Optional(Type.Array(Type.Ref(Evidence), { maxItems: 20 })),
+  relations: Type.Optional(Type.Array(Type.Ref(Relation), { maxItems: 50 })),
 };
+
+const weightRule = `An indicator may weigh at most ${MAX_INDICATOR_WEIGHT / 1024} KiB (about the size of its JSON without spaces), the batch's defaults included; a heavier item is rejected on its own.`;
 
 export const IndicatorInput = Type.Object({
   type: Type.Ref(IndicatorType),
   value: Type.String({ minLength: 1, maxLength: 2048 }),
   platform: Type.Optional(Platform),
   ...handlingAndDescription,
-}, { $id: 'IndicatorInput', additionalProperties: false });
+}, { $id: 'IndicatorInput', additionalProperties: false, description: `${weightRule} Text may not contain NUL characters or unpaired surrogates.` });
 export type IndicatorInput = Static<typeof IndicatorInput>;
 
 export const IndicatorDefaults = Type.Object({
   type: Type.Optional(Type.Ref(IndicatorType)),
   platform: Type.Optional(Platform),
   ...handlingAndDescription,
-}, { $id: 'IndicatorDefaults', additionalProperties: false, description: 'Fields applied to every item that does not set them' });
-
-export const MAX_BATCH_ITEMS = 10_000;
+}, {
+  $id: 'IndicatorDefaults', additionalProperties: false,
+  description: `Fields applied to every item that does not set them. Checked once: invalid defaults make the whole batch a 400. They count towards the weight of every item that uses them. ${weightRule}`,
+});
 
 export const IndicatorBatch = Type.Object({
   defaults: Type.Optional(Type.Ref(IndicatorDefaults)),
   items: Type.Array(Type.Ref(IndicatorInput), { minItems: 1, maxItems: MAX_BATCH_ITEMS }),
-}, { $id: 'IndicatorBatch', additionalProperties: false });
+}, {
+  $id: 'IndicatorBatch', additionalProperties: false,
+  description: `At most ${MAX_BATCH_ITEMS.toLocaleString('en')} items and ${MAX_BATCH_BYTES / 2 ** 20} MiB; JSON nested at most ${MAX_JSON_DEPTH} levels deep. ` +
+    `With its defaults applied to every item that uses them, a batch may weigh at most ${MAX_BATCH_WEIGHT / 2 ** 20} MiB (413 otherwise; nothing is stored).`,
+});
 
 /** What the route validates up front; items are validated one by one so each gets its own result. */
 export const IndicatorBatchEnvelope = Type.Object({
@@ -107,7 +122,7 @@ export const IndicatorBatchEnvelope = Type.Object({
 
 export const ItemResult = Type.Object({
   index: Type.Integer(),
-  status: literals(['created', 'updated', 'unchanged', 'rejected'] as const),
+  status: StringEnum(['created', 'updated', 'unchanged', 'rejected']),
   id: Type.Optional(Uuid),
   value: Type.Optional(Type.String()),
   warnings: Type.Optional(Type.Array(Type.String())),
@@ -129,7 +144,7 @@ export const SourceRef = Type.Object({ org_id: Uuid, name: Type.String() });
 export const Indicator = Type.Object({
   id: Uuid,
   version: Type.Integer(),
-  status: literals(['active', 'withdrawn', 'expired'] as const),
+  status: StringEnum(['active', 'withdrawn', 'expired']),
   type: Type.Ref(IndicatorType),
   value: Type.String(),
   platform: Nullable(Type.String()),
@@ -154,7 +169,7 @@ export const Indicator = Type.Object({
   updated_at: Timestamp,
   audience: Type.Optional(Nullable(Type.Ref(Audience))),
   exclude: Type.Optional(Nullable(Type.Ref(Exclusion))),
-  attribution: Type.Optional(literals(['named', 'anonymous'] as const)),
+  attribution: Type.Optional(StringEnum(['named', 'anonymous'])),
   created_at: Type.Optional(Timestamp),
   withdrawn_reason: Type.Optional(Nullable(Type.String())),
 }, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only' });
@@ -165,7 +180,7 @@ export const IndicatorList = Type.Object({
 }, { $id: 'IndicatorList' });
 
 export const WarninglistHit = Type.Object({
-  list: Type.String(), action: literals(['reject', 'flag'] as const), entry: Type.String(),
+  list: Type.String(), action: StringEnum(['reject', 'flag']), entry: Type.String(),
 }, { $id: 'WarninglistHit' });
 
 export const LookupResult = Type.Object({
@@ -182,7 +197,7 @@ export const WithdrawBody = Type.Object({
 
 export const WarninglistEntriesBody = Type.Object({
   entries: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10_000 }),
-  action: Type.Optional(literals(['reject', 'flag'] as const)),
+  action: Type.Optional(StringEnum(['reject', 'flag'])),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { $id: 'WarninglistEntriesBody', additionalProperties: false });
 

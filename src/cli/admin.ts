@@ -27,9 +27,8 @@ export interface AdminIo {
   err(s: string): void;
 }
 
-const literals = (schema: { anyOf: Array<{ const: unknown }> }) => schema.anyOf.map((s) => String(s.const));
-const SECTORS = literals(Sector as never);
-const SCOPES = literals(Scope as never);
+const SECTORS: string[] = Sector.enum;
+const SCOPES: string[] = Scope.enum;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const USAGE = `Usage: npm run admin -- <command> [options]

@@ -239,7 +239,7 @@ t.test('gap-free cursor under concurrent writers (PostgreSQL)', { skip: database
   const write = async (value: string, hold: Promise<void>, started?: () => void) => {
     let id = '';
     await database.db.transaction(async (tx) => {
-      const batch = await prepareBatch(tx as never, [{ type: 'domain', value }], undefined, app.warninglists, Date.now());
+      const batch = await prepareBatch(tx as never, [{ type: 'domain', value }], undefined, app.warninglists, Date.now(), { orgId: source.orgId, orgKind: 'partner' });
       await storeBatch(tx as never, source.orgId, batch, Date.now());
       id = batch.results[0]!.id!;
       started?.();

@@ -11,7 +11,7 @@ const agencyDE = await createMember(app, admin, 'agency', 'DE');
 const groupMember = await createMember(app, admin, 'agency', 'IT');
 const intermediary = await createMember(app, admin, 'intermediary', 'FR');
 const secretariat = { auth: adminAuth, kind: 'secretariat' } as const;
-const group = json(await app.inject({ method: 'POST', url: '/v1/sharing-groups', headers: adminAuth, payload: { name: 'ops', members: [groupMember.orgId] } }));
+const group = json(await app.inject({ method: 'POST', url: '/v1/sharing-groups', headers: adminAuth, payload: { name: 'ops', members: [groupMember.orgId, source.orgId] } }));
 
 let n = 0;
 async function push(fields: Record<string, unknown>, who: Member = source) {

@@ -5,13 +5,13 @@
  */
 import t from 'tap';
 import { PassThrough } from 'node:stream';
+import { MAX_BATCH_BYTES } from '../../schemas/indicators.js';
 import { BULK_BYTES_IN_FLIGHT, BULK_MAX_WAITING } from '../../src/plugins/body.js';
 import { adminToken, createMember, createTestApp, json } from '../helpers/app.js';
 
 const { app } = await createTestApp(t);
 const partner = await createMember(app, await adminToken(app), 'partner', 'FR');
 const budget = app.bulkBodyBudget;
-const MAX_BATCH_BYTES = 16 * 1024 * 1024; // the route's body limit
 
 /** Lets queued work run until `done()` holds (no clock involved). */
 async function settle(done: () => boolean) {

@@ -13,7 +13,7 @@ import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistFormat }
 import { toStixBundle } from '../../domain/stix.js';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS, type FeedEntry } from '../../domain/types.js';
 import { currentState, receivableBy } from '../../domain/visibility.js';
-import { IdParams, problemResponses } from '../../../schemas/common.js';
+import { IdParams, problemResponses, StringEnum } from '../../../schemas/common.js';
 import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js';
 import { callerOf } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
@@ -55,7 +55,7 @@ function listParam(name: string, raw: string | undefined, allowed: readonly stri
 const FeedQueryBase = {
   cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'next_cursor of the previous page; omit to start from the beginning' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
-  format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)))),
+  format: Type.Optional(StringEnum(FORMATS)),
 };
 const FeedQuery = Type.Object({
   ...FeedQueryBase,
@@ -200,8 +200,8 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
       tags, summary: 'A snapshot of the caller\'s active receivable values of one type, one per line',
       description: 'Shared infrastructure is left out unless include_shared=true. ETag/If-None-Match make unchanged polls cheap.',
       querystring: Type.Object({
-        type: Type.Union(BLOCKLIST_TYPES.map((t) => Type.Literal(t))),
-        format: Type.Optional(Type.Union(BLOCKLIST_FORMATS.map((f) => Type.Literal(f)), { default: 'txt' })),
+        type: StringEnum(BLOCKLIST_TYPES),
+        format: Type.Optional(StringEnum(BLOCKLIST_FORMATS, { default: 'txt' })),
         include_shared: Type.Optional(Type.Boolean({ default: false })),
       }, { additionalProperties: false }),
       response: {

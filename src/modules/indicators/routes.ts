@@ -10,10 +10,10 @@ import { normalise } from '../../domain/normalise.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
 import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { parseWarninglistEntry } from '../../domain/warninglists.js';
-import { IdParams, Problem, problemResponses } from '../../../schemas/common.js';
+import { IdParams, Problem, problemResponses, StringEnum } from '../../../schemas/common.js';
 import {
   BatchResult, Indicator, IndicatorBatch, IndicatorBatchEnvelope, IndicatorList, IndicatorPatch, LookupResult,
-  WarninglistEntriesBody, WithdrawBody,
+  MAX_BATCH_BYTES, WarninglistEntriesBody, WithdrawBody,
 } from '../../../schemas/indicators.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
@@ -45,7 +45,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: MAX_BATCH_BYTES,
     config: { bulkBody: true }, // parsed in pieces, held against the node's byte budget (src/plugins/body.ts)
     schema: {
       tags, summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
@@ -103,7 +103,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     }
 
     const now = Date.now();
-    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now);
+    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now, caller);
     const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
     let outcome: BatchOutcome;
     let status: 200 | 422 = 200;
@@ -138,10 +138,10 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     schema: {
       tags, summary: 'List indicators: partners their own (or with received=true what they receive), others what they receive',
       querystring: Type.Object({
-        type: Type.Optional(Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t)))),
+        type: Type.Optional(StringEnum(INDICATOR_TYPES)),
         value: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
         platform: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-        status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('withdrawn'), Type.Literal('expired')])),
+        status: Type.Optional(StringEnum(['active', 'withdrawn', 'expired'])),
         received: Type.Optional(Type.Boolean()),
         cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
@@ -203,7 +203,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const patch = request.body as Record<string, unknown>;
     const merged = { ...base, ...patch };
     // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
-    const batch = await prepareBatch(db, [merged], undefined, app.warninglists, Date.now());
+    const batch = await prepareBatch(db, [merged], undefined, app.warninglists, Date.now(), caller);
     const result = batch.results[0];
     if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
     await withRetry(db, (tx) => storeBatch(tx, caller.orgId, batch, Date.now(), { replaceSeen: true }));
@@ -243,7 +243,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     schema: {
       tags, summary: 'Everything the caller may receive about one observable, and the warninglists it is on',
       querystring: Type.Object({
-        type: Type.Union(INDICATOR_TYPES.map((t) => Type.Literal(t))),
+        type: StringEnum(INDICATOR_TYPES),
         value: Type.String({ minLength: 1, maxLength: 2048 }),
         platform: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       }, { additionalProperties: false }),
