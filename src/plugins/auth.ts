@@ -61,39 +61,97 @@ export interface AuthOptions {
 }
 
 /** How old a node's key ring may get before it is re-read: rotations and retirements reach every node. */
-const KEY_RING_TTL_MS = 30_000;
+export const KEY_RING_TTL_MS = 30_000;
+/** At most one forced re-read (a token names an unknown key) per this interval, so unknown kids cannot hammer the database. */
+export const FORCED_RELOAD_INTERVAL_MS = 1_000;
+
+export interface KeyRingRefresher {
+  readonly ring: KeyRing;
+  /**
+   * `force` false: re-read the ring in the background when it is older than KEY_RING_TTL_MS.
+   * `force` true (a token names an unknown key): resolves after the next forced re-read, which
+   * runs at once, or FORCED_RELOAD_INTERVAL_MS after the previous forced one; callers meanwhile
+   * share it.
+   */
+  refresh(force: boolean): Promise<void>;
+}
+
+export interface RefresherClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: RefresherClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => { setTimeout(resolve, ms).unref(); }),
+};
+
+/**
+ * The key ring of one node. A forced re-read is throttled from the last forced re-read (never
+ * from the node's start), and a token arriving within the interval waits for the next re-read
+ * instead of being refused: a key another node just began signing with is accepted, whenever
+ * this node started and whatever tokens with made-up kids came before; a storm of those costs
+ * one query per interval.
+ */
+export function keyRingRefresher(initial: KeyRing, load: () => Promise<KeyRing>, onError: (err: unknown) => void, clock: RefresherClock = realClock): KeyRingRefresher {
+  let ring = initial;
+  let loadedAt = clock.now();
+  let lastForcedAt = -Infinity;
+  let background: Promise<void> | undefined;
+  let forced: Promise<void> | undefined;
+  // A slow re-read that finishes after a later one must not put its older ring back.
+  let started = 0;
+  let applied = 0;
+  const reload = () => {
+    const attempt = ++started;
+    return load().then((next) => {
+      if (attempt < applied) return;
+      applied = attempt;
+      ring = next;
+      loadedAt = clock.now();
+    }, onError);
+  };
+  return {
+    get ring() { return ring; },
+    refresh(force) {
+      if (!force) {
+        if (!background && !forced && clock.now() - loadedAt >= KEY_RING_TTL_MS) {
+          background = reload().finally(() => { background = undefined; });
+        }
+        return background ?? Promise.resolve();
+      }
+      forced ??= (async () => {
+        const wait = lastForcedAt + FORCED_RELOAD_INTERVAL_MS - clock.now();
+        if (wait > 0) await clock.sleep(wait);
+        lastForcedAt = clock.now();
+        await reload();
+      })().finally(() => { forced = undefined; });
+      return forced;
+    },
+  };
+}
 
 export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
-  let keyRing = opts.keyRing;
-  let loadedAt = Date.now();
-  let reloading: Promise<void> | undefined;
-  /** Re-read the ring when it is old, or at once (throttled) when a token names an unknown key. */
-  const refresh = (force: boolean) => {
-    if (!opts.reloadKeyRing || reloading) return reloading;
-    if (Date.now() - loadedAt < (force ? 5_000 : KEY_RING_TTL_MS)) return undefined;
-    reloading = opts.reloadKeyRing()
-      .then((next) => { keyRing = next; loadedAt = Date.now(); })
-      .catch((err) => app.log.error({ err }, 'key ring reload failed'))
-      .finally(() => { reloading = undefined; });
-    return reloading;
-  };
-  app.decorate('keyRing', { getter: () => keyRing });
+  const keys = opts.reloadKeyRing
+    ? keyRingRefresher(opts.keyRing, opts.reloadKeyRing, (err) => app.log.error({ err }, 'key ring reload failed'))
+    : { ring: opts.keyRing, refresh: () => Promise.resolve() };
+  app.decorate('keyRing', { getter: () => keys.ring });
 
   await app.register(jwt, {
     secret: {
-      private: keyRing.signing.privatePem,
+      private: keys.ring.signing.privatePem,
       // Pick the verification key by `kid`; an unknown kid fails verification.
       public: (async (_request: FastifyRequest, token: { header?: { kid?: string } }) => {
         const kid = token.header?.kid;
         if (!kid) throw new Error('no key id');
-        void refresh(false);
-        if (!keyRing.byKid.has(kid)) await refresh(true); // perhaps a key another node just started signing with
-        const key = keyRing.byKid.get(kid);
+        void keys.refresh(false);
+        if (!keys.ring.byKid.has(kid)) await keys.refresh(true); // perhaps a key another node just started signing with
+        const key = keys.ring.byKid.get(kid);
         if (!key) throw new Error('unknown key id');
         return key.publicPem;
       }) as never,
     },
-    sign: { algorithm: keyRing.signing.alg, kid: keyRing.signing.kid, expiresIn: opts.tokenTtlSeconds, iss: 'isop-exchange' } as never,
+    sign: { algorithm: keys.ring.signing.alg, kid: keys.ring.signing.kid, expiresIn: opts.tokenTtlSeconds, iss: 'isop-exchange' } as never,
     decode: { complete: true }, // the key function needs the header's kid
     verify: { algorithms: ['ES256', 'EdDSA'], allowedIss: 'isop-exchange', requiredClaims: ['sub', 'org', 'exp', 'jti'] } as never,
   });

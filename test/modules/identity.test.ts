@@ -216,6 +216,25 @@ t.test('signing keys rotate: a new key is accepted everywhere at once, a retired
   t.equal((await later.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${newToken}` } })).statusCode, 200);
 });
 
+t.test('a node that has just started accepts a key another node began signing with, even right after made-up kids', async (t) => {
+  const build = async () => {
+    const node = await buildApp({ config, database, keyRing: await loadKeyRing(database.db, []), warninglists: app.warninglists, cursorKey: Buffer.alloc(32), logger: false });
+    t.teardown(() => node.close());
+    return node;
+  };
+  const started = await build(); // knows only the keys of before the rotation
+  t.equal(await runAdmin(['rotate-signing-key'], { out: () => {}, err: () => {} }, database), 0);
+  const signer = await build(); // started after the rotation: signs with the new key
+  const token = await tokenFor(signer, partner.clientId, partner.secret);
+  t.notOk(started.keyRing.byKid.has(headerOf(token).kid), 'the running node does not know the new key yet');
+
+  const unknownKid = (kid: string) => es256({ alg: 'ES256', typ: 'JWT', kid }, { sub: partner.clientId, org: partner.orgId, iss: 'isop-exchange', exp: Math.floor(Date.now() / 1000) + 60, jti: kid }, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+  const storm = await Promise.all(Array.from({ length: 20 }, (_, i) => started.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${unknownKid(`made-up-${i}`)}` } })));
+  t.same([...new Set(storm.map((r) => r.statusCode))], [401], 'made-up kids are refused');
+  const accepted = await started.inject({ method: 'GET', url: '/v1/orgs', headers: { authorization: `Bearer ${token}` } });
+  t.equal(accepted.statusCode, 200, 'the new key is accepted at once after the start, and after the storm');
+});
+
 t.test('problem+json for bad requests', async (t) => {
   const auth = { authorization: `Bearer ${admin}` };
   const unknownRoute = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
