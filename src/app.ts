@@ -21,6 +21,7 @@ import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
 import body from './plugins/body.js';
+import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
 import problems, { HttpProblem } from './plugins/problems.js';
 
@@ -47,16 +48,12 @@ declare module 'fastify' {
 
 export const API_VERSION = '1.0.0';
 
-/** Structured JSON logs; request headers are logged with credentials masked. */
+/** Structured JSON logs: credentials masked, no query-string values, no SQL or values in errors. */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
   return {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: {
-      req: (req: { method: string; url: string; headers: Record<string, unknown>; ip?: string; id?: string }) => ({
-        method: req.method, url: req.url, ip: req.ip, headers: { ...req.headers },
-      }),
-    },
+    serializers: { req: requestForLog, err: errorForLog },
     ...(stream ? { stream } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 export interface ProblemDetail { path: string; message: string }
 
@@ -95,6 +96,9 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The body is not valid JSON.'],
 };
 
+/** How long a client should wait before retrying when the database is unreachable. */
+export const RETRY_AFTER_OUTAGE_SECONDS = 5;
+
 export default fp(async function problems(app: FastifyInstance) {
   // Remember every route so an unknown method on a known path can be a 405 rather than a 404.
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
@@ -134,7 +138,12 @@ export default fp(async function problems(app: FastifyInstance) {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, problemBody(error.statusCode, error.message));
     }
-    // Anything else is our fault: log it whole, answer without internals.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_OUTAGE_SECONDS));
+      return sendProblem(reply, problemBody(503, 'The service cannot reach its database; retry after the time in Retry-After.'));
+    }
+    // Anything else is our fault: log it (the err serializer keeps SQL and values out), answer without internals.
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problemBody(500, 'An internal error occurred; it has been logged.'));
   });
