@@ -2,11 +2,10 @@
  * Builds the whole application as one fastify instance, without listening: used by
  * src/server.ts and by the tests (app.inject()).
  *
- * Request path: rate limit → auth (per route, `app.authorize(scope)`) → schema validation →
- * module handler → problem+json on any error.
+ * Request path: per-IP limit → auth (per route, `app.authorize(access)`) → input checks and
+ * schema validation → per-client limit → module handler → problem+json on any error.
  */
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -24,6 +23,7 @@ import body from './plugins/body.js';
 import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
 import problems, { HttpProblem } from './plugins/problems.js';
+import rateLimits from './plugins/rate-limits.js';
 
 export interface AppOptions {
   config: Config;
@@ -90,6 +90,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   for (const schema of allSchemas) app.addSchema(schema);
 
+  // First, so that their hooks see every route: the per-IP limit runs before any token is
+  // verified, and a /v1 route that declares no access stops the app here.
+  await app.register(rateLimits, { clientMax: config.rateLimitMax, ipMax: config.ipRateLimitMax, windowMs: config.rateLimitWindowMs });
+  await app.register(auth, {
+    db: database.db, keyRing,
+    ...(config.signingKeys.length ? {} : { reloadKeyRing: () => loadKeyRing(database.db, []) }),
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    revocationCacheSeconds: config.revocationCacheSeconds,
+  });
+
   // Strict query strings everywhere in the API: a route that takes no parameters refuses any,
   // so an integrator's typo is a 400, never silently ignored.
   app.addHook('onRoute', (route) => {
@@ -128,20 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       throw new HttpProblem(415, 'Unsupported content type; send application/json.');
     }
   });
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler', // after authentication, so limits apply per client
-    max: config.rateLimitMax,
-    timeWindow: config.rateLimitWindowMs,
-    keyGenerator: (request) => request.caller?.clientId ?? request.ip,
-  });
-  await app.register(auth, {
-    db: database.db, keyRing,
-    ...(config.signingKeys.length ? {} : { reloadKeyRing: () => loadKeyRing(database.db, []) }),
-    tokenTtlSeconds: config.tokenTtlSeconds,
-    revocationCacheSeconds: config.revocationCacheSeconds,
-  });
-  await app.register(operations, { db: database.db });
+  await app.register(operations, { db: database.db, metricsToken: config.metricsToken });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

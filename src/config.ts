@@ -29,6 +29,14 @@ export interface Config {
   rateLimitWindowMs: number;
   /** Token requests per IP per window (slows secret guessing). */
   tokenRateLimitMax: number;
+  /** Requests of any kind per IP per window, counted before any token is verified. */
+  ipRateLimitMax: number;
+  /** Bearer secret that may read /metrics on the main port besides an admin token. */
+  metricsToken: string | undefined;
+  /** Port of a separate listener serving /metrics without authentication; undefined → none. */
+  metricsPort: number | undefined;
+  /** Address that listener binds to. */
+  metricsHost: string;
   /** How long a client's revocation may take to reach every node (cache lifetime), seconds; at most 30. */
   revocationCacheSeconds: number;
   /** Interval of the expiry/activation sweeper, seconds. */
@@ -94,9 +102,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (bootstrapClientId !== undefined && !/^[A-Za-z0-9._-]{3,64}$/.test(bootstrapClientId)) {
     throw new ConfigError('BOOTSTRAP_CLIENT_ID', 'must be 3-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{24,256}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 24-256 printable characters without spaces');
+  }
+  const rateLimitMax = integer(env, 'RATE_LIMIT_MAX', 600, 1, 1_000_000);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const metricsPort = env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1, 65535) : undefined;
+  if (metricsPort === port) throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
   return {
     host: env.HOST || '0.0.0.0',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     databaseUrl: databaseUrl(env),
     dataDir: env.DATA_DIR || './data/db',
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -104,9 +120,15 @@ export function loadConfig(env: Env = process.env): Config {
     signingKeys: signingKeys(env),
     bootstrapClientId,
     bootstrapClientSecret,
-    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1_000_000),
+    rateLimitMax,
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 3_600_000),
     tokenRateLimitMax: integer(env, 'TOKEN_RATE_LIMIT_MAX', 60, 1, 1_000_000),
+    // Generous: one address may carry many clients (a NAT, a proxy); the point is to bound
+    // unauthenticated work, which the per-client limit never sees.
+    ipRateLimitMax: integer(env, 'IP_RATE_LIMIT_MAX', 10 * rateLimitMax, 1, 10_000_000),
+    metricsToken,
+    metricsPort,
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
     revocationCacheSeconds: integer(env, 'REVOCATION_CACHE_SECONDS', 10, 0, 30),
     sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
   };

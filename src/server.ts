@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config.js';
 import { startRuntime } from './runtime.js';
 import { startSweeper } from './modules/feeds/sweeper.js';
+import { listenForMetrics } from './plugins/operations.js';
 
 async function main() {
   let config;
@@ -33,6 +34,11 @@ async function main() {
     else app.log.info({ signal }, 'shutting down');
     await app.close();
   });
+  if (config.metricsPort !== undefined) {
+    const metrics = await listenForMetrics(app.metrics, config.metricsHost, config.metricsPort);
+    app.addHook('onClose', async () => { await new Promise((resolve) => metrics.server.close(resolve)); });
+    app.log.info({ host: config.metricsHost, port: metrics.port }, 'metrics served without authentication on a separate listener');
+  }
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: database.driver }, 'I-SOP Exchange ready');
 }

@@ -19,11 +19,23 @@ t.test('a wrong value names its variable', async (t) => {
     [{ BOOTSTRAP_CLIENT_ID: 'admin' }, /BOOTSTRAP_CLIENT_SECRET must be set together/],
     [{ BOOTSTRAP_CLIENT_ID: 'admin', BOOTSTRAP_CLIENT_SECRET: 'short' }, /BOOTSTRAP_CLIENT_SECRET must be at least 24/],
     [{ SIGNING_KEYS: 'not a pem' }, /SIGNING_KEYS must hold/],
+    [{ IP_RATE_LIMIT_MAX: '0' }, /IP_RATE_LIMIT_MAX must be between/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be 24-256 printable characters/],
+    [{ METRICS_TOKEN: 'has a space in it 0123456789' }, /METRICS_TOKEN must be 24-256/],
+    [{ METRICS_PORT: '0' }, /METRICS_PORT must be between 1 and 65535/],
+    [{ METRICS_PORT: '3000' }, /METRICS_PORT must differ from PORT/],
   ];
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     try { loadConfig(env); } catch (err) { t.match((err as Error).message, message); }
   }
+});
+
+t.test('metrics and the per-address limit', async (t) => {
+  t.match(loadConfig({}), { metricsToken: undefined, metricsPort: undefined, metricsHost: '127.0.0.1', ipRateLimitMax: 6000 });
+  t.equal(loadConfig({ RATE_LIMIT_MAX: '50' }).ipRateLimitMax, 500, 'ten times the per-client limit unless set');
+  t.match(loadConfig({ IP_RATE_LIMIT_MAX: '20', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5', METRICS_TOKEN: 'm'.repeat(24) }),
+    { ipRateLimitMax: 20, metricsPort: 9464, metricsHost: '10.0.0.5', metricsToken: 'm'.repeat(24) });
 });
 
 t.test('values are parsed', async (t) => {

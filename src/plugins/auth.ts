@@ -5,11 +5,16 @@
  * the key's algorithm, so `none` and HS* are refused. After the signature, the client itself
  * is checked against the database (cached for at most REVOCATION_CACHE_SECONDS ≤ 30 s), so a
  * deleted client's tokens stop working on every node within that time.
+ *
+ * Every /v1 route declares who may call it — `onRequest: app.authorize(scope | [scopes] |
+ * 'authenticated')`, or `config: { public: true }` — and the app refuses to start when one does
+ * not, so a route cannot forget its scope. `app.routeAccess` lists every route with its access.
  */
 import jwt from '@fastify/jwt';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { clients, orgs, sharingGroupMembers } from '../db/schema.js';
 import type { OrgKind } from '../domain/types.js';
@@ -17,6 +22,12 @@ import type { KeyRing } from '../modules/identity/keys.js';
 import { HttpProblem } from './problems.js';
 
 export type ScopeName = 'indicators:write' | 'indicators:read' | 'outcomes:read' | 'outcomes:write' | 'feed:read' | 'admin';
+
+/** Who may call a route: a token with this scope, with any of these scopes, or any valid token. */
+export type Access = ScopeName | readonly ScopeName[] | 'authenticated';
+
+/** One registered route and the access it declared (`undefined`: declared none, allowed outside /v1 only). */
+export interface RouteAccess { method: string; url: string; access: Access | 'public' | undefined }
 
 /** Who is calling: the verified token joined with what the database knows now. */
 export interface Caller {
@@ -33,14 +44,23 @@ interface TokenClaims { sub: string; org: string; org_kind: OrgKind; scope: stri
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** onRequest hook requiring a valid token carrying `scope`. */
-    authorize(scope?: ScopeName): onRequestHookHandler;
+    /**
+     * onRequest hook requiring a valid token with the access asked for (a scope, one of a list
+     * of scopes, or `'authenticated'`); `orSecret` also admits `Bearer <that secret>` (metrics).
+     */
+    authorize(access: Access, options?: { orSecret?: string | undefined }): onRequestHookHandler;
     /** Forget cached client state (after a revocation on this node). */
     forgetClient(clientId: string): void;
+    /** Every route registered so far, with the access it declared. */
+    routeAccess: readonly RouteAccess[];
     keyRing: KeyRing;
   }
   interface FastifyRequest {
     caller?: Caller;
+  }
+  interface FastifyContextConfig {
+    /** The route answers without a token (declared, so that no /v1 route is public by omission). */
+    public?: true;
   }
 }
 
@@ -131,11 +151,34 @@ export function keyRingRefresher(initial: KeyRing, load: () => Promise<KeyRing>,
   };
 }
 
+/** Constant-time comparison of a presented secret with the configured one (hashed: equal lengths, no length leak). */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+const scopesOf = (access: Access): readonly ScopeName[] | undefined =>
+  access === 'authenticated' ? undefined : typeof access === 'string' ? [access] : access;
+
 export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
   const keys = opts.reloadKeyRing
     ? keyRingRefresher(opts.keyRing, opts.reloadKeyRing, (err) => app.log.error({ err }, 'key ring reload failed'))
     : { ring: opts.keyRing, refresh: () => Promise.resolve() };
   app.decorate('keyRing', { getter: () => keys.ring });
+
+  // Every route's declared access; a /v1 route without one stops the app at start.
+  const declared = new WeakMap<object, Access>();
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', { getter: () => routeAccess });
+  app.addHook('onRoute', (route) => {
+    const hooks = ([] as unknown[]).concat(route.onRequest ?? []);
+    const access = route.config?.public ? 'public' as const
+      : hooks.map((hook) => declared.get(hook as object)).find((a) => a !== undefined);
+    if (access === undefined && route.url.startsWith('/v1/')) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access: add onRequest: app.authorize(…) or config: { public: true }`);
+    }
+    for (const method of ([] as string[]).concat(route.method)) routeAccess.push({ method, url: route.url, access });
+  });
 
   await app.register(jwt, {
     secret: {
@@ -179,9 +222,26 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
     return caller;
   }
 
-  app.decorate('authorize', (scope?: ScopeName): onRequestHookHandler => async (request) => {
-    const header = request.headers.authorization;
-    if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('A bearer token is required.');
+  app.decorate('authorize', (access: Access, options: { orSecret?: string | undefined } = {}): onRequestHookHandler => {
+    const needed = scopesOf(access);
+    if (access === undefined || needed?.length === 0) throw new Error('app.authorize needs the access a route requires');
+    const hook: onRequestHookHandler = async (request) => {
+      const header = request.headers.authorization;
+      const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+      if (!bearer) throw unauthorized('A bearer token is required.');
+      if (options.orSecret && sameSecret(bearer, options.orSecret)) return;
+      const caller = await authenticate(request);
+      if (needed && !needed.some((scope) => caller.scopes.has(scope))) {
+        const names = needed.map((scope) => `"${scope}"`).join(' or ');
+        throw new HttpProblem(403, `This operation needs the ${names} scope.`, { slug: 'insufficient-scope' });
+      }
+    };
+    declared.set(hook, access);
+    return hook;
+  });
+
+  /** Verifies the bearer token and sets `request.caller` from what the database knows now. */
+  async function authenticate(request: FastifyRequest): Promise<Caller> {
     let claims: TokenClaims;
     try {
       claims = await request.jwtVerify<TokenClaims>();
@@ -192,10 +252,8 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
     if (!client || client.orgId !== claims.org) throw unauthorized('The client of this token has been revoked.');
     const scopes = new Set(String(claims.scope ?? '').split(' ').filter(Boolean) as ScopeName[]);
     request.caller = { ...client, scopes };
-    if (scope && !scopes.has(scope)) {
-      throw new HttpProblem(403, `This operation needs the "${scope}" scope.`, { slug: 'insufficient-scope' });
-    }
-  });
+    return request.caller;
+  }
 }, { name: 'auth' });
 
 /** The authenticated caller of a route that used `app.authorize`. */

@@ -1,6 +1,12 @@
-/** Liveness, readiness and Prometheus metrics (request counts and latency by route). */
+/**
+ * Liveness, readiness and Prometheus metrics (request counts and latency by route).
+ * /metrics on the main port needs an admin token or the METRICS_TOKEN secret; a separate
+ * listener (METRICS_PORT, bound to METRICS_HOST) serves it without authentication.
+ */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ping, type Database } from '../db/client.js';
 import { problemBody, sendProblem } from './problems.js';
@@ -9,7 +15,7 @@ declare module 'fastify' {
   interface FastifyInstance { metrics: Registry }
 }
 
-export default fp(async function operations(app: FastifyInstance, opts: { db: Database }) {
+export default fp(async function operations(app: FastifyInstance, opts: { db: Database; metricsToken?: string | undefined }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -42,8 +48,34 @@ export default fp(async function operations(app: FastifyInstance, opts: { db: Da
       return sendProblem(reply, problemBody(503, 'The database is unreachable.'));
     }
   });
-  app.get('/metrics', hidden, async (_request, reply) => {
+  app.get('/metrics', { ...hidden, onRequest: app.authorize('admin', { orSecret: opts.metricsToken }) }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
 });
+
+/**
+ * Serves `registry` at /metrics, without authentication, on a listener of its own — for a
+ * scraper on a private network. Anything else there is a 404 problem.
+ */
+export async function listenForMetrics(registry: Registry, host: string, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    const send = (status: number, type: string, body: string) => {
+      response.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : body);
+    };
+    if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      send(404, 'application/problem+json; charset=utf-8', JSON.stringify(problemBody(404, 'Only GET /metrics is served here.')));
+      return;
+    }
+    registry.metrics().then(
+      (text) => send(200, registry.contentType, text),
+      () => send(500, 'application/problem+json; charset=utf-8', JSON.stringify(problemBody(500, 'Metrics could not be collected.'))),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}

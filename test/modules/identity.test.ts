@@ -293,7 +293,8 @@ t.test('rate limits answer 429 with Retry-After', async (t) => {
 t.test('operations endpoints', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
-  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401, 'metrics are not for everyone');
+  const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${admin}` } });
   t.equal(metrics.statusCode, 200);
   t.match(metrics.body, /http_request_duration_seconds_bucket\{[^}]*route="\/v1\/orgs"/);
   t.match(metrics.body, /http_requests_total\{method="GET",route="\/v1\/orgs",status_code="200"\}/);

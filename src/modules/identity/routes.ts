@@ -67,6 +67,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   const tags = ['identity'];
 
   app.get('/.well-known/jwks.json', {
+    config: { public: true },
     schema: { tags, summary: 'Public keys that verify access tokens', response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
@@ -75,7 +76,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
 
   app.post('/v1/auth/token', {
     bodyLimit: 8 * 1024,
-    config: { acceptsForm: true, rateLimit: { max: opts.tokenRateLimitMax, timeWindow: opts.rateLimitWindowMs } },
+    config: { public: true, acceptsForm: true, rateLimit: { max: opts.tokenRateLimitMax, timeWindow: opts.rateLimitWindowMs } },
     schema: {
       tags, summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
       body: Type.Ref(TokenRequest),
@@ -120,7 +121,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   });
 
   app.get('/v1/orgs', {
-    onRequest: app.authorize(),
+    onRequest: app.authorize('authenticated'),
     schema: {
       tags, summary: 'The organisation directory',
       response: { 200: Type.Object({ items: Type.Array(Type.Ref(OrgDirectoryEntry)), next_cursor: Type.Null() }), ...problemResponses(401) },
@@ -195,7 +196,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   });
 
   app.get('/v1/sharing-groups', {
-    onRequest: app.authorize(),
+    onRequest: app.authorize('authenticated'),
     schema: { tags, summary: 'Sharing groups: all for admins, otherwise those the caller belongs to', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SharingGroup)), next_cursor: Type.Null() }), ...problemResponses(401) } },
   }, async (request) => {
     const caller = callerOf(request);

@@ -211,7 +211,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   });
 
   app.delete('/v1/indicators/:id', {
-    onRequest: app.authorize(),
+    onRequest: app.authorize(['indicators:write', 'admin']),
     preValidation: async (request) => { request.body ??= {}; }, // the body is optional
     schema: { tags, summary: 'Withdraw an indicator (source or admin); former recipients get a tombstone', params: IdParams, body: Type.Ref(WithdrawBody), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
@@ -266,7 +266,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   });
 
   app.get('/v1/warninglists', {
-    onRequest: app.authorize(),
+    onRequest: app.authorize('authenticated'),
     schema: { tags: ['warninglists'], summary: 'The warninglists values are checked against', response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), action: Type.String(), description: Type.String(), entries: Type.Integer() })) }) } },
   }, async () => ({ items: app.warninglists.lists() }));
 
