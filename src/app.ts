@@ -20,9 +20,10 @@ import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
 import body from './plugins/body.js';
+import input from './plugins/input.js';
 import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
-import problems, { HttpProblem } from './plugins/problems.js';
+import problems, { clientErrorHandler, frameworkErrors, HttpProblem } from './plugins/problems.js';
 import rateLimits from './plugins/rate-limits.js';
 
 export interface AppOptions {
@@ -72,6 +73,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Requests refused before routing (by Node's HTTP parser, by the router) still get problem+json.
+    clientErrorHandler,
+    frameworkErrors,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     ajv: {
       customOptions: {
@@ -99,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenTtlSeconds: config.tokenTtlSeconds,
     revocationCacheSeconds: config.revocationCacheSeconds,
   });
+  await app.register(input);
 
   // Strict query strings everywhere in the API: a route that takes no parameters refuses any,
   // so an integrator's typo is a 400, never silently ignored.

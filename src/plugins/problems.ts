@@ -4,7 +4,9 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { isDatabaseUnavailable } from '../db/errors.js';
 
 export interface ProblemDetail { path: string; message: string }
@@ -98,6 +100,47 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 
 /** How long a client should wait before retrying when the database is unreachable. */
 export const RETRY_AFTER_OUTAGE_SECONDS = 5;
+
+/** Router errors that reach no route: a path that is not valid percent-encoding, a path segment longer than maxParamLength. */
+const ROUTER_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_BAD_URL: [400, 'The request path is not valid: bad percent-encoding.'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'A segment of the request path is too long.'],
+};
+
+/** fastify's `frameworkErrors` option: the router's own errors as problem+json, with the headers every answer has. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const [status, detail] = ROUTER_ERRORS[error.code] ?? [500, 'An internal error occurred; it has been logged.'];
+  if (status >= 500) request.log.error({ err: error }, 'router error');
+  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+  return sendProblem(reply, problemBody(status, detail));
+}
+
+/** Node's HTTP parser errors, before any request exists. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request took too long to arrive.'],
+  ERR_HTTP_HEADERS_TIMEOUT: [408, 'The request headers took too long to arrive.'],
+};
+
+/**
+ * fastify's `clientErrorHandler` option: a request Node's HTTP parser refused (headers too
+ * large, a control character in a header, a malformed request line) gets a complete HTTP/1.1
+ * problem+json answer written on the socket, which is then closed.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP (a malformed request line or header).'];
+  const id = randomUUID();
+  this.log.debug({ err: error, reqId: id }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(status, detail));
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
+      + 'Content-Type: application/problem+json; charset=utf-8\r\n'
+      + `Content-Length: ${Buffer.byteLength(body)}\r\n`
+      + `X-Request-Id: ${id}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
 
 export default fp(async function problems(app: FastifyInstance) {
   // Remember every route so an unknown method on a known path can be a 405 rather than a 404.

@@ -12,6 +12,7 @@ import {
   SharingGroupPatch, TokenRequest, TokenResponse,
 } from '../../../schemas/identity.js';
 import { callerOf, type ScopeName } from '../../plugins/auth.js';
+import { isStorableText } from '../../plugins/input.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
 import { decoy, verifySecret } from './secrets.js';
@@ -85,6 +86,8 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   }, async (request, reply) => {
     const body = request.body as TokenRequest;
     const credentials = clientCredentials(request, body);
+    // No client id holds a NUL (PostgreSQL could not even be asked): from HTTP Basic, say.
+    if (!isStorableText(credentials.id) || !isStorableText(credentials.secret)) throw invalidClient();
     const [client] = await db.select().from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
       .where(eq(clients.clientId, credentials.id));
     // Spend the same time whether or not the client exists.

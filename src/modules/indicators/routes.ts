@@ -156,6 +156,9 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       where.push(q.received ? sql`i.source_org_id <> ${caller.orgId}::uuid` : sql`i.source_org_id = ${caller.orgId}::uuid`);
     }
     if (q.type) where.push(sql`i.type = ${q.type}`);
+    if (q.platform !== undefined && (q.value === undefined || !q.type)) {
+      throw badRequest('platform needs type and value.', [{ path: '/query/platform', message: 'needs type and value' }]);
+    }
     if (q.value !== undefined) {
       if (!q.type) throw badRequest('value needs type.', [{ path: '/query/value', message: 'needs type' }]);
       const normal = normalise(q.type, q.value, q.platform ?? null);
