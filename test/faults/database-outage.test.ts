@@ -6,7 +6,7 @@
  * with Retry-After while the database is away, the process stays alive, and everything works
  * again once the database is back — without restarting the app.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { adminToken, createMember, json } from '../helpers/app.js';
 import { appThrough, needsPostgres, tcpProxy, waitFor } from '../helpers/faults.js';
@@ -33,7 +33,7 @@ t.test('database outages: 503 while the database is away, recovery without a res
   const ready = () => answered(app.inject({ method: 'GET', url: '/readyz' }), 'GET /readyz');
   const api = (url: string) => answered(app.inject({ method: 'GET', url, headers: agency.auth }), `GET ${url}`);
 
-  const isUnavailable = (t: Tap, res: LightMyRequestResponse, what: string) => {
+  const isUnavailable = (t: Test, res: LightMyRequestResponse, what: string) => {
     t.equal(res.statusCode, 503, `${what}: 503 (got ${res.statusCode} ${res.body.slice(0, 160)})`);
     t.match(res.headers['content-type'], /^application\/problem\+json/, `${what}: problem+json`);
     t.match(json(res), { type: String, title: String, status: 503, detail: String }, `${what}: a problem document`);
@@ -56,5 +56,3 @@ t.test('database outages: 503 while the database is away, recovery without a res
   }
   t.notMatch(logs.join(''), /password|client_secret|secret_hash/i, 'the outages logged no credentials');
 });
-
-type Tap = { equal: (...a: any[]) => void; match: (...a: any[]) => void; ok: (...a: any[]) => void };
