@@ -10,8 +10,9 @@
 # ---- build: compile TypeScript --------------------------------------------------------
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# .npmrc (legacy-peer-deps) must be in place before npm ci.
+# .npmrc (legacy-peer-deps) and the dependency patches (postinstall) must be in place before npm ci.
 COPY package.json package-lock.json .npmrc ./
+COPY scripts/patch-dependencies.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # data/ and openapi/ are created when absent so the runtime stage can always copy them.
@@ -25,6 +26,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/app/data/db
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY scripts/patch-dependencies.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/migrations ./migrations

@@ -66,3 +66,11 @@ export function databaseErrorFacts(error: unknown): DatabaseErrorFacts {
   }
   return facts;
 }
+
+/** SQLSTATEs of a transaction that lost to a concurrent one and may simply be run again. */
+const TRANSIENT_SQLSTATE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+
+/** True when the transaction failed only because of a concurrent one (a deadlock): run it again. */
+export function isTransientConflict(error: unknown): boolean {
+  return chain(error).some((e) => TRANSIENT_SQLSTATE.has(text(e.code) ?? ''));
+}

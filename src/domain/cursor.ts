@@ -8,10 +8,15 @@
  * transactions commit in another order than they started. A consumer that already read
  * pos 12 would never see pos 10 committed a moment later: the classic lost-update gap.
  *
- * Instead, a feed only serves rows whose transaction is older than the oldest transaction
- * still running (`xid < pg_snapshot_xmin(pg_current_snapshot())`). Every such transaction has
- * finished, so no row can ever appear behind the cursor: rows are served in (xid, pos) order
- * and a new row always has an xid at or above the current xmin, hence after any cursor served.
+ * Instead, a feed only serves rows whose transaction is older than the oldest transaction of
+ * this database still running (the horizon, `feedHorizon`). Every such transaction has finished,
+ * so no row can ever appear behind the cursor: rows are served in (xid, pos) order and a new
+ * row always has an xid at or above the horizon, hence after any cursor served.
+ *
+ * Why "of this database": transaction ids are shared by the whole PostgreSQL cluster, but only
+ * transactions in this database can write its change log. Taking the cluster's oldest running
+ * transaction (`pg_snapshot_xmin`) would let a long transaction in any other database on the
+ * same server hold every feed back.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -48,4 +53,24 @@ export function compareFeedPositions(a: FeedPosition, b: FeedPosition): number {
   const ax = BigInt(a.xid), bx = BigInt(b.xid);
   if (ax !== bx) return ax < bx ? -1 : 1;
   return a.pos - b.pos;
+}
+
+/** A PostgreSQL snapshot (`pg_current_snapshot()`): xids as decimal xid8 strings. */
+export interface Snapshot { xmax: string; xip: readonly string[] }
+
+/**
+ * The feed horizon from a snapshot and the transactions of this database that were running
+ * when it was taken (32-bit xids as `pg_stat_activity.backend_xid` shows them, read *after* the
+ * snapshot): the oldest of this database's in-progress xids, or the snapshot's xmax when none
+ * is — every transaction that will get an xid later gets one at or above xmax.
+ */
+export function horizonOf(snapshot: Snapshot, runningHere: Iterable<string>): string {
+  const here = new Set(runningHere);
+  let horizon = BigInt(snapshot.xmax);
+  for (const xid of snapshot.xip) {
+    const full = BigInt(xid);
+    // xip entries lie within 2^31 of each other, so their low 32 bits name them uniquely.
+    if (full < horizon && here.has((full & 0xffffffffn).toString())) horizon = full;
+  }
+  return horizon.toString();
 }

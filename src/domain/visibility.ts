@@ -9,7 +9,8 @@
  *
  * Tokens:  o:<org id>   k:<kind>   c:<country>   kc:<kind>:<country>   g:<group id>
  * An audience `{kinds: [agency], countries: [FR, DE]}` becomes kc:agency:FR, kc:agency:DE;
- * a caller (agency, FR, member of group G) carries o:<id>, k:agency, c:FR, kc:agency:FR, g:G.
+ * a caller (agency, FR, member of group G) carries o:<id>, k:agency, c:FR, kc:agency:FR, g:G
+ * (its groups read live from sharing_group_members by the query).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { pgArray } from '../db/sql.js';
@@ -81,12 +82,18 @@ export function excludeTokens(exclude: Exclusion | null | undefined): string[] {
   return [...new Set([...(exclude?.orgs ?? []).map((o) => `o:${o}`), ...(exclude?.countries ?? []).map((c) => `c:${c}`)])];
 }
 
-/** Everything a caller is, as tokens to test against `audience_tokens`. */
-export function callerTokens(caller: CallerIdentity): string[] {
-  return [
-    `o:${caller.orgId}`, `k:${caller.orgKind}`, `c:${caller.country}`, `kc:${caller.orgKind}:${caller.country}`,
-    ...caller.groups.map((g) => `g:${g}`),
-  ];
+/**
+ * Everything a caller is, as tokens to test against `audience_tokens`. Its groups are not here:
+ * membership is read by the query itself (`memberTokens`), so a change of membership holds at
+ * once on every node, whatever a node remembers about the caller.
+ */
+export function callerTokens(caller: Pick<CallerIdentity, 'orgId' | 'orgKind' | 'country'>): string[] {
+  return [`o:${caller.orgId}`, `k:${caller.orgKind}`, `c:${caller.country}`, `kc:${caller.orgKind}:${caller.country}`];
+}
+
+/** The caller's groups as `g:` tokens, as the database holds them at this moment. */
+function memberTokens(caller: CallerIdentity): SQL {
+  return sql`array(select 'g:' || m.group_id::text from sharing_group_members m where m.org_id = ${caller.orgId}::uuid)`;
 }
 
 /** What a caller is, as tokens to test against `exclude_tokens`. */
@@ -124,6 +131,16 @@ export function currentState(alias = 'i'): RuleColumns {
   };
 }
 
+/**
+ * Whether recipients may hold the state of the indicator row aliased `alias`, for the record of
+ * a change: it is active and its valid_from has passed. Unlike `deliverable`, a passed valid_until
+ * does not count until the sweeper records the expiry (with its tombstone) — a change that comes
+ * first must tombstone what its recipients still hold.
+ */
+export function heldByRecipients(alias = 'i'): SQL {
+  return sql.raw(`(${alias}.status = 'active' and ${alias}.valid_from <= now())`);
+}
+
 /** The state before a change, as the change-log row aliased `change` recorded it. */
 export function previousState(change = 'c', indicator = 'i'): RuleColumns {
   const col = (name: string) => sql.raw(`${change}.${name}`);
@@ -134,6 +151,20 @@ export function previousState(change = 'c', indicator = 'i'): RuleColumns {
     pap: col('prev_pap'),
     deliverable: col('prev_deliverable'),
   };
+}
+
+/**
+ * An audience as it stands at this moment, for the record of a previous state: group tokens
+ * become the tokens of the groups' current members. A tombstone is judged against that record,
+ * so it goes only to an organisation that could receive the previous state *when it changed* —
+ * never to one that joined the group afterwards (contract §4: tombstones go to former recipients).
+ */
+export function audienceAsNow(tokens: SQL): SQL {
+  return sql`(case when exists (select 1 from unnest(${tokens}) as t(token) where t.token like 'g:%') then array(
+      select t.token from unnest(${tokens}) as t(token) where t.token not like 'g:%'
+      union
+      select 'o:' || m.org_id::text from sharing_group_members m where 'g:' || m.group_id::text = any(${tokens})
+    ) else ${tokens} end)`;
 }
 
 const textArray = (values: string[]) => sql`${pgArray(values)}::text[]`;
@@ -149,7 +180,7 @@ export function receivableBy(caller: CallerIdentity, state: RuleColumns = curren
   const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`${state.sourceOrgId} = ${caller.orgId}::uuid`;
   const others = sql.join([
     state.deliverable,
-    sql`${state.audienceTokens} && ${textArray(callerTokens(caller))}`,
+    sql`${state.audienceTokens} && (${textArray(callerTokens(caller))} || ${memberTokens(caller)})`,
     sql`not (${state.excludeTokens} && ${textArray(callerExclusionTokens(caller))})`,
     ...(caller.orgKind === 'intermediary' ? [sql`${state.pap} in ('CLEAR', 'GREEN')`] : []),
   ], sql` and `);

@@ -114,3 +114,24 @@ export async function createMember(app: FastifyInstance, admin: string, kind: st
   const token = await tokenFor(app, clientId, secret);
   return { orgId, clientId, secret, token, kind, country, auth: { authorization: `Bearer ${token}` } };
 }
+
+/**
+ * Follows next_cursor on a feed (`/v1/feed` or a saved feed's items) until it has nothing more;
+ * returns every entry and the final cursor. `query` is appended as is (`&tlp=CLEAR`).
+ */
+export async function drainFeed(app: FastifyInstance, consumer: Pick<Member, 'auth'>, options: { cursor?: string | undefined; path?: string; query?: string } = {}) {
+  const entries: any[] = [];
+  let cursor = options.cursor;
+  for (let i = 0; i < 100; i++) {
+    const res = await app.inject({
+      method: 'GET', headers: consumer.auth,
+      url: `${options.path ?? '/v1/feed'}?limit=50${options.query ?? ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    });
+    if (res.statusCode !== 200) throw new Error(`feed failed: ${res.body}`);
+    const page = json(res);
+    entries.push(...page.items);
+    cursor = page.next_cursor;
+    if (!page.has_more) return { entries, cursor: cursor! };
+  }
+  throw new Error('feed did not end');
+}

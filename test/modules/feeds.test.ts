@@ -1,11 +1,12 @@
 import t from 'tap';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { rows } from '../../src/db/client.js';
 import { sweep } from '../../src/modules/feeds/sweeper.js';
 import { prepareBatch, storeBatch } from '../../src/modules/indicators/ingest.js';
 import { TLP_MARKING_IDS } from '../../src/domain/stix.js';
-import { adminToken, createMember, createTestApp, json, type Member } from '../helpers/app.js';
+import { adminToken, createMember, createTestApp, drainFeed, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
 const admin = await adminToken(app);
@@ -18,26 +19,14 @@ async function push(items: Record<string, unknown>[], who: Member = source) {
   return body.results as Array<{ id: string; value: string }>;
 }
 
-/** Follows next_cursor until the feed has nothing more; returns every entry and the final cursor. */
-async function drain(consumer: Member, cursor?: string, query = '') {
-  const entries: any[] = [];
-  for (let i = 0; i < 100; i++) {
-    const res = await app.inject({ method: 'GET', url: `/v1/feed?limit=50${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: consumer.auth });
-    if (res.statusCode !== 200) throw new Error(`feed failed: ${res.body}`);
-    const page = json(res);
-    entries.push(...page.items);
-    cursor = page.next_cursor;
-    if (!page.has_more) return { entries, cursor: cursor! };
-  }
-  throw new Error('feed did not end');
-}
+const drain = (consumer: Member, cursor?: string, query = '') => drainFeed(app, consumer, { cursor, query });
 
 t.test('tombstones: withdrawn, expired, revoked by audience narrowing and by exclusion; nothing repeats', async (t) => {
   const consumer = await createMember(app, admin, 'agency', 'ES');
   const start = await drain(consumer);
   const [withdrawn, expiring, narrowed, excluded, kept] = await push([
     { type: 'domain', value: 'tomb-withdrawn.com' },
-    { type: 'domain', value: 'tomb-expired.com', valid_until: new Date(Date.now() + 1500).toISOString() },
+    { type: 'domain', value: 'tomb-expired.com' },
     { type: 'crypto_address', platform: 'eth', value: '0x52908400098527886E0F7030069857D2E4169EE7' },
     { type: 'ipv4', value: '45.77.1.2' },
     { type: 'domain', value: 'tomb-kept.com' },
@@ -50,8 +39,9 @@ t.test('tombstones: withdrawn, expired, revoked by audience narrowing and by exc
   const other = await createMember(app, admin, 'agency', 'PT');
   await app.inject({ method: 'PATCH', url: `/v1/indicators/${narrowed!.id}`, headers: source.auth, payload: { audience: { orgs: [other.orgId] } } });
   await app.inject({ method: 'PATCH', url: `/v1/indicators/${excluded!.id}`, headers: source.auth, payload: { exclude: { countries: ['ES'] } } });
-  await new Promise((r) => setTimeout(r, 1600));
-  t.same(await sweep(database.db), { expired: 1, activated: 0 }, 'the sweeper expires what passed valid_until');
+  // Time passes for one of them (moved by hand, not waited for): its valid_until is behind us.
+  await database.db.execute(sql`update indicators set valid_from = now() - interval '2 days', valid_until = now() - interval '1 second' where id = ${expiring!.id}::uuid`);
+  t.match(await sweep(database.db), { expired: 1, activated: 0 }, 'the sweeper expires what passed valid_until');
 
   const after = await drain(consumer, seen.cursor);
   const byId = new Map(after.entries.map((e) => [e.id, e]));
@@ -79,10 +69,11 @@ t.test('tombstones: withdrawn, expired, revoked by audience narrowing and by exc
 t.test('valid_from: delivered only once it has passed', async (t) => {
   const consumer = await createMember(app, admin, 'agency', 'BE');
   const start = await drain(consumer);
-  const [later] = await push([{ type: 'domain', value: 'starts-later.com', valid_from: new Date(Date.now() + 1000).toISOString() }]);
+  const [later] = await push([{ type: 'domain', value: 'starts-later.com', valid_from: new Date(Date.now() + 3_600_000).toISOString() }]);
   const before = await drain(consumer, start.cursor);
   t.notOk(before.entries.some((e) => e.id === later!.id));
-  await new Promise((r) => setTimeout(r, 1100));
+  // The hour passes (moved by hand, not waited for).
+  await database.db.execute(sql`update indicators set valid_from = now() - interval '1 second' where id = ${later!.id}::uuid`);
   t.match(await sweep(database.db), { activated: 1 });
   const after = await drain(consumer, before.cursor);
   t.match(after.entries, [{ id: later!.id, status: 'active' }]);
@@ -272,4 +263,38 @@ t.test('gap-free cursor under concurrent writers (PostgreSQL)', { skip: database
   const expected = [aId, bId, ...crowdIds];
   t.same(expected.filter((id) => !feedSeen.has(id)), [], 'the feed delivered every change');
   t.notOk(naiveSeen.has(aId), 'the naive cursor lost the slow writer\'s change');
+});
+
+t.test('a transaction running in another database on the same server does not hold the feed back (PostgreSQL)', { skip: database.driver !== 'postgres' && 'needs a PostgreSQL server (DATABASE_URL)' }, async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'MT');
+  const start = await drain(consumer);
+  // A transaction with an xid, left open in the server's `postgres` database (xids are server-wide).
+  const other = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const reserved = await other.reserve();
+  t.teardown(async () => { reserved.release(); await other.end(); });
+  await reserved`begin`;
+  await reserved`select pg_current_xact_id()`;
+  const [item] = await push([{ type: 'domain', value: 'not-held-back.com' }]);
+  t.match((await drain(consumer, start.cursor)).entries, [{ id: item!.id, status: 'active' }], 'delivered while the other database\'s transaction runs');
+  await reserved`rollback`;
+});
+
+t.test('a page of heavy indicators ends at a byte budget, not at hundreds of megabytes', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'CY');
+  const start = await drain(consumer);
+  const description = 'd'.repeat(9_000);
+  const items = Array.from({ length: 1_100 }, (_, i) => ({ type: 'domain', value: `heavy-${i}.com`, description }));
+  const stored = json(await app.inject({ method: 'POST', url: '/v1/indicators', headers: source.auth, payload: { items } }));
+  t.equal(stored.summary.created, 1_100);
+  const page = await app.inject({ method: 'GET', url: `/v1/feed?limit=10000&cursor=${encodeURIComponent(start.cursor)}`, headers: consumer.auth });
+  const body = json(page);
+  t.ok(body.has_more, 'the page says there is more');
+  t.ok(body.items.length > 500 && body.items.length < 1_100, `it ended early (${body.items.length} items)`);
+  t.ok(page.body.length < 9 * 1024 * 1024, `about 8 MiB (${page.body.length} bytes)`);
+  const rest = await drain(consumer, body.next_cursor);
+  t.equal(body.items.length + rest.entries.length, 1_100, 'the next pages carry the rest, nothing lost or repeated');
+  t.equal(new Set([...body.items, ...rest.entries].map((e: { id: string }) => e.id)).size, 1_100);
+  const stix = await app.inject({ method: 'GET', url: `/v1/feed?format=stix&limit=10000&cursor=${encodeURIComponent(start.cursor)}`, headers: consumer.auth });
+  t.equal(stix.headers['x-has-more'], 'true', 'a STIX page (built in memory) ends earlier still');
+  t.ok(json(stix).objects.filter((o: { type: string }) => o.type === 'indicator').length < body.items.length);
 });

@@ -8,7 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
-import { compareFeedPositions, type FeedPosition } from '../../domain/cursor.js';
+import { compareFeedPositions, horizonOf, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { indicatorJson, tombstoneJson } from '../indicators/view.js';
 
@@ -22,20 +22,43 @@ export interface FeedFilters {
 
 export const FEED_START: FeedPosition = { xid: '0', pos: 0 };
 
-/** The oldest transaction still running: every change below it is committed for good. */
+/**
+ * The oldest transaction of this database still running: every change below it is committed for
+ * good (see src/domain/cursor.ts). Two statements, in this order: the snapshot first, then which
+ * of its running transactions belong to this database — a transaction that starts in between
+ * gets an xid above the snapshot's xmax. Call it outside a transaction (statistics views are
+ * frozen for the length of one).
+ */
 export async function feedHorizon(db: Executor): Promise<string> {
-  const [row] = await rows<{ xmin: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
-  return row!.xmin;
+  const [snapshot] = await rows<{ xmax: string; xip: string[] }>(db, sql`
+    select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) as x) as xip
+    from pg_current_snapshot() as s`);
+  if (!snapshot!.xip.length) return snapshot!.xmax;
+  const [here] = await rows<{ xids: string[] }>(db, sql`
+    select array(
+      select backend_xid::text from pg_stat_activity where datname = current_database() and backend_xid is not null
+      union all
+      select transaction::text from pg_prepared_xacts where database = current_database()
+    ) as xids`);
+  return horizonOf(snapshot!, here!.xids);
 }
 
-function filterConditions(filters: FeedFilters): SQL[] {
-  const where: SQL[] = [];
-  if (filters.types?.length) where.push(sql`i.type = any(${pgArray(filters.types)}::text[])`);
-  if (filters.sectors?.length) where.push(sql`i.sector = any(${pgArray(filters.sectors)}::text[])`);
-  if (filters.tlp?.length) where.push(sql`i.tlp = any(${pgArray(filters.tlp)}::text[])`);
-  if (filters.min_confidence !== undefined) where.push(sql`i.confidence >= ${filters.min_confidence}`);
-  if (filters.include_shared === false) where.push(sql`cardinality(i.shared_infrastructure) = 0`);
-  return where;
+/** The state of an indicator that filters look at: as it is now, or as a change recorded it before. */
+interface FilterColumns { tlp: SQL; sector: SQL; confidence: SQL; shared: SQL }
+const CURRENT: FilterColumns = { tlp: sql`i.tlp`, sector: sql`i.sector`, confidence: sql`i.confidence`, shared: sql`cardinality(i.shared_infrastructure) > 0` };
+// Rows logged before the previous state's values were recorded hold nulls: they match any filter,
+// so such a tombstone errs on the side of being sent (it only ever goes to a former recipient).
+const PREVIOUS: FilterColumns = { tlp: sql`c.prev_tlp`, sector: sql`c.prev_sector`, confidence: sql`c.prev_confidence`, shared: sql`c.prev_shared` };
+
+/** Whether the state in `columns` matches the consumer's filters (the type never changes: it is not here). */
+function matchesFilters(filters: FeedFilters, columns: FilterColumns): SQL {
+  const where: SQL[] = [sql`true`];
+  const orUnknown = (column: SQL, test: SQL) => (columns === PREVIOUS ? sql`(${column} is null or ${test})` : test);
+  if (filters.sectors?.length) where.push(orUnknown(columns.sector, sql`${columns.sector} = any(${pgArray(filters.sectors)}::text[])`));
+  if (filters.tlp?.length) where.push(orUnknown(columns.tlp, sql`${columns.tlp} = any(${pgArray(filters.tlp)}::text[])`));
+  if (filters.min_confidence !== undefined) where.push(orUnknown(columns.confidence, sql`${columns.confidence} >= ${filters.min_confidence}`));
+  if (filters.include_shared === false) where.push(orUnknown(columns.shared, sql`not ${columns.shared}`));
+  return sql.join(where, sql` and `);
 }
 
 export interface FeedRow { xid: string; pos: number; id: string; json: string }
@@ -43,24 +66,32 @@ export interface FeedRow { xid: string; pos: number; id: string; json: string }
 /**
  * One window of the feed: changes in (after, upTo] below `horizon`, at most `limit` rows.
  * Each row is an item or a tombstone as JSON text.
+ *
+ * An item: the caller may receive the indicator now and it matches the filters now. A tombstone:
+ * the caller could receive the state before the change — judged against the audience as it was
+ * then (see audienceAsNow in src/domain/visibility.ts) — and that state matched its filters, but
+ * it is not an item now. So a consumer that received an item gets its tombstone whatever its
+ * filters, and nobody gets a tombstone for what it never could receive.
  */
 export async function feedRows(db: Executor, caller: CallerIdentity, filters: FeedFilters, window: {
   after: FeedPosition; horizon: string; limit: number; upTo?: FeedPosition; positionsOnly?: boolean;
 }): Promise<FeedRow[]> {
-  const now = receivableBy(caller, currentState('i'));
-  const before = receivableBy(caller, previousState('c', 'i'));
+  const item = sql`(${receivableBy(caller, currentState('i'))} and ${matchesFilters(filters, CURRENT)})`;
+  const formerly = sql`(${receivableBy(caller, previousState('c', 'i'))} and ${matchesFilters(filters, PREVIOUS)})`;
   // Withdrawn or expired as they are; still active but no longer for this consumer: revoked.
   const tombstoneStatus = sql`(case when ${effectiveStatus('i')} = 'active' then 'revoked' else ${effectiveStatus('i')} end)`;
   const where = [
     sql`(c.xid, c.pos) > (${window.after.xid}::xid8, ${window.after.pos}::bigint)`,
     sql`c.xid < ${window.horizon}::xid8`,
     ...(window.upTo ? [sql`(c.xid, c.pos) <= (${window.upTo.xid}::xid8, ${window.upTo.pos}::bigint)`] : []),
-    sql`(${now} or ${before})`,
-    ...filterConditions(filters),
+    // A group membership change concerns only the organisations that joined or left.
+    sql`(c.only_orgs is null or ${caller.orgId}::uuid = any(c.only_orgs))`,
+    ...(filters.types?.length ? [sql`i.type = any(${pgArray(filters.types)}::text[])`] : []),
+    sql`(${item} or ${formerly})`,
   ];
   const payload = window.positionsOnly
     ? sql`''`
-    : sql`case when ${now} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus)} end`;
+    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus)} end`;
   return rows<FeedRow>(db, sql`
     select c.xid::text as xid, c.pos::int8 as pos, i.id, ${payload} as json
     from indicator_changes c

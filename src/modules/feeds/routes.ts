@@ -28,8 +28,11 @@ const MEDIA: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
   stix: 'application/stix+json;version=2.1',
 };
-/** Rows fetched per query while streaming NDJSON: memory stays flat whatever the page size. */
-const STREAM_CHUNK = 1000;
+/** Rows fetched per query: memory stays flat whatever the page size. */
+const STREAM_CHUNK = 500;
+/** A JSON or CSV page ends once its items reach this many bytes; a STIX page (built in memory) at a quarter. */
+const PAGE_BYTES = 8 * 1024 * 1024;
+const STIX_PAGE_BYTES = PAGE_BYTES / 4;
 
 /** `format=` wins; otherwise the Accept header; otherwise JSON. */
 function negotiate(request: FastifyRequest, format: Format | undefined): Format {
@@ -123,8 +126,25 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
       return reply.send(Readable.from(lines()));
     }
 
-    const page = await feedRows(db, caller, filters, { after, horizon, limit: q.limit });
-    const full = page.length === q.limit;
+    // Read in chunks and stop at a byte budget as well as at `limit`: a page of heavy indicators
+    // ends early (has_more stays true) instead of growing to hundreds of megabytes.
+    const budget = format === 'stix' ? STIX_PAGE_BYTES : PAGE_BYTES;
+    const page: FeedRow[] = [];
+    let bytes = 0;
+    let full = false;
+    for (let from = after; ;) {
+      const want = Math.min(STREAM_CHUNK, q.limit - page.length);
+      const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: want });
+      for (const row of chunk) {
+        page.push(row);
+        bytes += row.json.length;
+        if (bytes >= budget) break;
+      }
+      if (page.length === q.limit || bytes >= budget) { full = true; break; }
+      if (chunk.length < want) break;
+      const last = chunk[chunk.length - 1]!;
+      from = { xid: last.xid, pos: Number(last.pos) };
+    }
     const cursor = encodePosition(nextPosition(after, page, full, horizon));
     const entries: FeedRow[] = page.filter(keep);
     reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).type(MEDIA[format]);

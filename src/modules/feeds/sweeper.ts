@@ -6,31 +6,28 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { rows, type Database } from '../../db/client.js';
+import { type Database } from '../../db/client.js';
+import { pgArray } from '../../db/sql.js';
+import { publishPendingChanges, recordChanges } from './change-log.js';
 
-export async function sweep(db: Database): Promise<{ expired: number; activated: number }> {
+export async function sweep(db: Database): Promise<{ expired: number; activated: number; published: number }> {
   return db.transaction(async (tx) => {
-    const expired = await rows<{ n: number }>(tx, sql`
-      with expired as (
-        update indicators set status = 'expired', version = version + 1, updated_at = now()
-        where status = 'active' and valid_until <= now()
-        returning id, version, audience_tokens, exclude_tokens, pap, pending
-      ), logged as (
-        insert into indicator_changes (indicator_id, version, kind, prev_audience_tokens, prev_exclude_tokens, prev_pap, prev_deliverable)
-        select id, version, 'expired', audience_tokens, exclude_tokens, pap, not pending from expired
-        returning 1
-      ) select count(*)::int as n from logged`);
-    const activated = await rows<{ n: number }>(tx, sql`
-      with activated as (
-        update indicators set pending = false
-        where pending and valid_from <= now() and status = 'active'
-        returning id, version, audience_tokens, exclude_tokens, pap
-      ), logged as (
-        insert into indicator_changes (indicator_id, version, kind, prev_audience_tokens, prev_exclude_tokens, prev_pap, prev_deliverable)
-        select id, version, 'activated', audience_tokens, exclude_tokens, pap, false from activated
-        returning 1
-      ) select count(*)::int as n from logged`);
-    return { expired: expired[0]?.n ?? 0, activated: activated[0]?.n ?? 0 };
+    // Expired: the previous state was deliverable — valid_from lies before valid_until — even when
+    // it became deliverable and expired between two sweeps, so its recipients get the tombstone.
+    const expired = await recordChanges(tx, {
+      which: sql`i.status = 'active' and i.valid_until <= now()`, kind: 'expired', version: 'next', deliverable: sql`true`,
+    });
+    if (expired.length) {
+      await tx.execute(sql`update indicators set status = 'expired', pending = false, version = version + 1, updated_at = now()
+        where id = any(${pgArray(expired)}::uuid[])`);
+    }
+    const activated = await recordChanges(tx, {
+      which: sql`i.pending and i.valid_from <= now() and i.status = 'active'`, kind: 'activated', version: 'same', deliverable: sql`false`,
+    });
+    if (activated.length) {
+      await tx.execute(sql`update indicators set pending = false where id = any(${pgArray(activated)}::uuid[])`);
+    }
+    return { expired: expired.length, activated: activated.length, published: await publishPendingChanges(tx) };
   });
 }
 
@@ -48,7 +45,7 @@ export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseL
     try {
       const result = await sweep(db);
       await pruneIdempotencyKeys(db);
-      if (result.expired || result.activated) log.info(result, 'sweeper: time-driven changes logged');
+      if (result.expired || result.activated || result.published) log.info(result, 'sweeper: time-driven changes logged');
     } catch (err) {
       log.error({ err }, 'sweeper failed');
     } finally {

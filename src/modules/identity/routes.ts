@@ -17,6 +17,8 @@ import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
 import { decoy, verifySecret } from './secrets.js';
 import { createClient, createOrg, revokeClient } from './service.js';
+import { recordMembershipChange } from '../feeds/change-log.js';
+import { withRetry } from '../../db/transaction.js';
 
 const invalidClient = () => new HttpProblem(401, 'Client authentication failed.', {
   slug: 'invalid-client', headers: { 'www-authenticate': 'Basic realm="isop"' }, extensions: { error: 'invalid_client' },
@@ -184,11 +186,18 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
     const { id } = request.params as { id: string };
     const body = request.body as { name?: string; members?: string[] };
     if (body.members) await assertOrgsExist(db, body.members, '/body/members');
-    const found = await db.transaction(async (tx) => {
+    const found = await withRetry(db, async (tx) => {
       const [group] = await tx.select().from(sharingGroups).where(eq(sharingGroups.id, id)).for('update');
       if (!group) return false;
       if (body.name) await tx.update(sharingGroups).set({ name: body.name }).where(eq(sharingGroups.id, id));
       if (body.members) {
+        const before = (await tx.select({ orgId: sharingGroupMembers.orgId }).from(sharingGroupMembers)
+          .where(eq(sharingGroupMembers.groupId, id))).map((m) => m.orgId);
+        const after = new Set(body.members);
+        const moved = [...before.filter((o) => !after.has(o)), ...body.members.filter((o) => !before.includes(o))];
+        // Leavers get revoked tombstones and joiners the items, through the feed like any change;
+        // recorded before the membership changes, so the recorded audience is the one they left.
+        await recordMembershipChange(tx, id, moved);
         await tx.delete(sharingGroupMembers).where(eq(sharingGroupMembers.groupId, id));
         if (body.members.length) await tx.insert(sharingGroupMembers).values(body.members.map((orgId) => ({ groupId: id, orgId })));
       }

@@ -3,11 +3,15 @@
  * size — look up the existing rows, insert the new ones, update the changed ones, log the
  * changes — each statement taking the whole batch as one JSON parameter.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { rows, type Database, type Executor } from '../../db/client.js';
+import { RetryableConflict } from '../../db/transaction.js';
 import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, type PreparedBatch, type PreparedRow, type Problem } from './prepare.js';
-import { currentState } from '../../domain/visibility.js';
+import { recordChanges, recordCreated } from '../feeds/change-log.js';
+import { effectiveStatus } from '../../domain/visibility.js';
+import { pacer, type Pace } from '../../domain/pace.js';
 
 export interface ItemResult {
   index: number;
@@ -32,10 +36,6 @@ interface Existing {
   valid_until_ms: number;
   first_seen_ms: number | null;
   last_seen_ms: number | null;
-  audience_tokens: string[];
-  exclude_tokens: string[];
-  pap: string;
-  deliverable: boolean;
 }
 
 /** A change to write: the full new state plus, for updates, what it was before. */
@@ -47,10 +47,8 @@ interface Write {
   existing?: Existing;
 }
 
-export class RetryableConflict extends Error {}
 
 export { prepareBatch, type PreparedBatch } from './prepare.js';
-
 
 const INDICATOR_RECORD = sql.raw(`x(
   id uuid, type text, platform text, value text, tlp text, pap text, grading jsonb, confidence smallint,
@@ -77,16 +75,20 @@ function record(w: Write) {
 const minNullable = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxNullable = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
+const HOUR_MS = 3_600_000;
+
 /**
  * Resolve the final state of each accepted item against what is stored: omitted validity
  * keeps the stored window (so resubmitting the same report changes nothing), first_seen keeps
  * the minimum and last_seen the maximum. A withdrawn or expired indicator that is submitted
- * again comes back to life with a new version.
+ * again comes back to life with a new version. An anonymous item's default valid_from is the
+ * start of the hour, so that its timestamps do not pin the batch it came in.
  */
 function resolve(row: PreparedRow, existing: Existing | undefined, now: number, replaceSeen: boolean): PreparedRow & { valid_from: number; valid_until: number } {
   const revive = existing && existing.status !== 'active';
   const keep = existing && !revive;
-  const validFrom = row.valid_from ?? (keep ? existing.valid_from_ms : now);
+  const start = row.attribution === 'anonymous' ? now - (now % HOUR_MS) : now;
+  const validFrom = row.valid_from ?? (keep ? existing.valid_from_ms : start);
   const validUntil = row.valid_until ?? (keep ? existing.valid_until_ms : validFrom + DEFAULT_VALIDITY_MS);
   return {
     ...row,
@@ -98,37 +100,78 @@ function resolve(row: PreparedRow, existing: Existing | undefined, now: number, 
 }
 
 /**
+ * JSON arrays of at most ~`maxBytes` each: no statement parameter holds a whole 10,000-item batch.
+ * Paced: serialising a large batch yields to other requests between slices.
+ */
+export async function* jsonChunks(records: readonly unknown[], pace: Pace, maxBytes = STATEMENT_BYTES): AsyncGenerator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const record of records) {
+    await pace();
+    const text = JSON.stringify(record);
+    if (parts.length && size + text.length > maxBytes) {
+      yield `[${parts.join(',')}]`;
+      parts = [];
+      size = 0;
+    }
+    parts.push(text);
+    size += text.length + 1;
+  }
+  if (parts.length) yield `[${parts.join(',')}]`;
+}
+
+/** Bytes of JSON one statement parameter carries at most. */
+const STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * An indicator's id. Anonymous indicators get a random (v4) id: a time-ordered id would sort it
+ * between its source's named indicators of the same batch and carry the batch's millisecond.
+ */
+const newIndicatorId = (row: PreparedRow) => (row.attribution === 'anonymous' ? randomUUID() : uuidv7());
+
+/** What a stored batch leaves for after its commit. */
+export interface Stored {
+  /** Changes of anonymous indicators wait to be published in a transaction of their own. */
+  pendingAnonymous: number;
+}
+
+/**
  * Store the accepted items of a batch for `sourceOrgId` inside transaction `tx`, filling in
  * `results`. `replaceSeen` (PATCH) sets first_seen/last_seen outright instead of widening
  * them. Throws RetryableConflict when a concurrent batch inserted one of the same keys
- * first (the caller retries the transaction).
+ * first (the caller retries the transaction). After the commit, call `publishPendingChanges`
+ * when `pendingAnonymous` is not zero (the sweeper does it too, should the process die first).
  */
-export async function storeBatch(tx: Executor, sourceOrgId: string, batch: PreparedBatch, now: number, options: { replaceSeen?: boolean } = {}): Promise<void> {
+export async function storeBatch(tx: Executor, sourceOrgId: string, batch: PreparedBatch, now: number, options: { replaceSeen?: boolean } = {}): Promise<Stored> {
   const { accepted, results } = batch;
-  if (accepted.size === 0) return;
+  if (accepted.size === 0) return { pendingAnonymous: 0 };
+  const pace = pacer();
   const keys = [...accepted.values()].map(({ row }) => ({ type: row.type, platform: row.platform, value: row.value }));
 
-  const existingRows = await rows<Existing & { type: string; platform: string; value: string }>(tx, sql`
-    select i.id, i.type, i.platform, i.value, i.version, i.status, i.content_hash,
-      (extract(epoch from i.valid_from) * 1000)::float8 as valid_from_ms,
-      (extract(epoch from i.valid_until) * 1000)::float8 as valid_until_ms,
-      (extract(epoch from i.first_seen) * 1000)::float8 as first_seen_ms,
-      (extract(epoch from i.last_seen) * 1000)::float8 as last_seen_ms,
-      i.audience_tokens, i.exclude_tokens, i.pap,
-      ${currentState('i').deliverable} as deliverable
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(type text, platform text, value text)
-    join indicators i on i.source_org_id = ${sourceOrgId}::uuid and i.type = k.type and i.platform = k.platform and i.value = k.value
-    for update of i`);
+  const existingRows: Array<Existing & { type: string; platform: string; value: string }> = [];
+  for await (const chunk of jsonChunks(keys, pace)) {
+    existingRows.push(...await rows<Existing & { type: string; platform: string; value: string }>(tx, sql`
+      select i.id, i.type, i.platform, i.value, i.version, ${effectiveStatus('i')} as status, i.content_hash,
+        (extract(epoch from i.valid_from) * 1000)::float8 as valid_from_ms,
+        (extract(epoch from i.valid_until) * 1000)::float8 as valid_until_ms,
+        (extract(epoch from i.first_seen) * 1000)::float8 as first_seen_ms,
+        (extract(epoch from i.last_seen) * 1000)::float8 as last_seen_ms
+      from jsonb_to_recordset(${chunk}::jsonb) as k(type text, platform text, value text)
+      join indicators i on i.source_org_id = ${sourceOrgId}::uuid and i.type = k.type and i.platform = k.platform and i.value = k.value
+      order by i.id
+      for update of i`));
+  }
   const existingByKey = new Map(existingRows.map((e) => [naturalKey(e), e]));
 
   const inserts: Write[] = [], updates: Write[] = [];
   for (const [key, { index, row, warnings }] of accepted) {
+    await pace();
     const existing = existingByKey.get(key);
     const final = resolve(row, existing, now, options.replaceSeen ?? false);
     const hash = contentHash(final);
     const base = { index, value: row.value, ...(warnings.length ? { warnings } : {}) };
     if (!existing) {
-      const id = uuidv7();
+      const id = newIndicatorId(final);
       inserts.push({ id, key, row: final, hash });
       results[index] = { ...base, status: 'created', id };
     } else if (existing.status === 'active' && existing.content_hash === hash) {
@@ -146,7 +189,11 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
     };
   }
 
-  if (inserts.length) {
+  const anonymous = (w: Write) => w.row.attribution === 'anonymous';
+  const ids = (writes: Write[], anon: boolean) => writes.filter((w) => anonymous(w) === anon).map((w) => w.id);
+
+  let insertedCount = 0;
+  for await (const chunk of jsonChunks(inserts.map(record), pace)) {
     const inserted = await rows<{ id: string }>(tx, sql`
       insert into indicators (id, source_org_id, type, platform, value, version, status, tlp, pap, grading, confidence,
         audience, exclude, attribution, audience_tokens, exclude_tokens, valid_from, valid_until, pending, sector,
@@ -156,13 +203,19 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
         x.audience, x.exclude, x.attribution, x.audience_tokens, x.exclude_tokens, x.valid_from, x.valid_until,
         x.valid_from > now(), x.sector, coalesce(x.categories, '{}'), coalesce(x.tags, '{}'), x.description,
         x.first_seen, x.last_seen, x."references", x.evidence, x.relations, x.shared_infrastructure, x.content_hash, now(), now()
-      from jsonb_to_recordset(${JSON.stringify(inserts.map(record))}::jsonb) as ${INDICATOR_RECORD}
+      from jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}
       on conflict (source_org_id, type, platform, value) do nothing
       returning id`);
-    if (inserted.length !== inserts.length) throw new RetryableConflict('a concurrent batch stored the same observable');
+    insertedCount += inserted.length;
   }
+  if (insertedCount !== inserts.length) throw new RetryableConflict('a concurrent batch stored the same observable');
+  await recordCreated(tx, ids(inserts, false));
+  await recordCreated(tx, ids(inserts, true), 'pending_changes');
 
-  if (updates.length) {
+  // The previous state is recorded before the update overwrites it (rows locked above).
+  await recordChanges(tx, { which: ids(updates, false), kind: 'updated', version: 'next' });
+  await recordChanges(tx, { which: ids(updates, true), kind: 'updated', version: 'next', table: 'pending_changes' });
+  for await (const chunk of jsonChunks(updates.map(record), pace)) {
     await tx.execute(sql`
       update indicators i set
         version = i.version + 1, status = 'active', tlp = x.tlp, pap = x.pap, grading = x.grading, confidence = x.confidence,
@@ -173,53 +226,14 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
         "references" = x."references", evidence = x.evidence, relations = x.relations,
         shared_infrastructure = x.shared_infrastructure, content_hash = x.content_hash, withdrawn_reason = null,
         updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(updates.map(record))}::jsonb) as ${INDICATOR_RECORD}
+      from jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}
       where i.id = x.id`);
   }
-
-  const changes = [
-    ...inserts.map((w) => ({ indicator_id: w.id, version: 1, kind: 'created', prev_audience_tokens: null, prev_exclude_tokens: null, prev_pap: null, prev_deliverable: false })),
-    ...updates.map((w) => ({
-      indicator_id: w.id, version: w.existing!.version + 1, kind: 'updated',
-      prev_audience_tokens: w.existing!.audience_tokens, prev_exclude_tokens: w.existing!.exclude_tokens,
-      prev_pap: w.existing!.pap, prev_deliverable: w.existing!.deliverable,
-    })),
-  ];
-  if (changes.length) await logChanges(tx, changes);
-}
-
-export interface ChangeRecord {
-  indicator_id: string;
-  version: number;
-  kind: 'created' | 'updated' | 'withdrawn' | 'expired' | 'activated' | string;
-  prev_audience_tokens: string[] | null;
-  prev_exclude_tokens: string[] | null;
-  prev_pap: string | null;
-  prev_deliverable: boolean;
-}
-
-/** Append entries to the change log that feeds read (see src/domain/cursor.ts). */
-export async function logChanges(tx: Executor, changes: ChangeRecord[]): Promise<void> {
-  await tx.execute(sql`
-    insert into indicator_changes (indicator_id, version, kind, prev_audience_tokens, prev_exclude_tokens, prev_pap, prev_deliverable)
-    select x.indicator_id, x.version, x.kind, x.prev_audience_tokens, x.prev_exclude_tokens, x.prev_pap, x.prev_deliverable
-    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(indicator_id uuid, version int, kind text,
-      prev_audience_tokens text[], prev_exclude_tokens text[], prev_pap text, prev_deliverable boolean)`);
+  return { pendingAnonymous: ids(inserts, true).length + ids(updates, true).length };
 }
 
 export function summarise(results: ItemResult[]): BatchOutcome['summary'] {
   const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   for (const r of results) summary[r.status]++;
   return summary;
-}
-
-/** Run `work` in a transaction, retrying when a concurrent writer won a race on a natural key. */
-export async function withRetry<T>(db: Database, work: (tx: Executor) => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction((tx) => work(tx as unknown as Executor));
-    } catch (err) {
-      if (!(err instanceof RetryableConflict) || attempt >= attempts) throw err;
-    }
-  }
 }

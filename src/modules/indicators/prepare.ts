@@ -332,12 +332,18 @@ export interface PreparedBatch {
 }
 
 /** Who submits: organisations may name only the sharing groups they are members of. */
-export interface Submitter { orgId: string; orgKind: OrgKind }
+export interface Submitter {
+  orgId: string;
+  orgKind: OrgKind;
+  /** Groups the submitter may name besides its own: those the indicator it changes names already (PATCH). */
+  namedAlready?: readonly string[];
+}
 
 /**
  * The organisations that exist among `orgIds`, and the groups among `groupIds` the submitter may
  * name: those it is a member of, or any for the secretariat. A group that does not exist and one
  * the submitter is not in look the same, so nobody learns whether a group they are not in exists.
+ * A change keeps the groups its indicator names already, even after the source left one.
  */
 async function namable(db: Executor, submitter: Submitter, orgIds: Set<string>, groupIds: Set<string>) {
   const [found] = await rows<{ orgs: string[] | null; groups: string[] | null }>(db, sql`
@@ -345,7 +351,7 @@ async function namable(db: Executor, submitter: Submitter, orgIds: Set<string>, 
       (select array_agg(id::text) from orgs where id = any(${pgArray([...orgIds])}::uuid[])) as orgs,
       (select array_agg(g.id::text) from sharing_groups g
         where g.id = any(${pgArray([...groupIds])}::uuid[])
-          and (${submitter.orgKind === 'secretariat'} or exists (
+          and (${submitter.orgKind === 'secretariat'} or g.id = any(${pgArray([...submitter.namedAlready ?? []])}::uuid[]) or exists (
             select 1 from sharing_group_members m where m.group_id = g.id and m.org_id = ${submitter.orgId}::uuid))) as groups`);
   return { orgs: new Set(found?.orgs ?? []), groups: new Set(found?.groups ?? []) };
 }

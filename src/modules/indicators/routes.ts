@@ -2,9 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rows, type Database, type Executor } from '../../db/client.js';
-import { idempotencyKeys, warninglistEntries } from '../../db/schema.js';
+import { warninglistEntries } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { normalise } from '../../domain/normalise.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
@@ -17,11 +17,13 @@ import {
 } from '../../../schemas/indicators.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
-import { logChanges, prepareBatch, storeBatch, summarise, withRetry, type BatchOutcome } from './ingest.js';
+import { publishPendingChanges, recordChanges } from '../feeds/change-log.js';
+import { withRetry } from '../../db/transaction.js';
+import { prepareBatch, storeBatch, summarise } from './ingest.js';
+import { claimKey, completeClaim, storedResponse, type StoredResponse } from './idempotency.js';
 import { indicatorJson } from './view.js';
 
 const tags = ['indicators'];
-const IDEMPOTENCY_TTL = "interval '24 hours'";
 
 /** Items are validated one by one (each gets its own result), so the route checks only the envelope. */
 const envelope = TypeCompiler.Compile(IndicatorBatchEnvelope);
@@ -29,19 +31,48 @@ const envelope = TypeCompiler.Compile(IndicatorBatchEnvelope);
 const sendJson = (reply: FastifyReply, status: number, text: string) =>
   reply.code(status).type('application/json; charset=utf-8').send(text);
 
-/** One indicator as the caller may see it, as JSON text; null when it may not. */
-async function readIndicator(db: Executor, caller: CallerIdentity, id: string): Promise<string | null> {
+/** One indicator as the caller may see it, as JSON text; null when it may not. `lock`: for update. */
+async function readIndicator(db: Executor, caller: CallerIdentity, id: string, options: { lock?: boolean } = {}): Promise<string | null> {
   const [row] = await rows<{ json: string }>(db, sql`
     select ${indicatorJson(caller)} as json
     from indicators i join orgs o on o.id = i.source_org_id
-    where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}`);
+    where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}
+    ${options.lock ? sql`for update of i` : sql``}`);
   return row?.json ?? null;
+}
+
+/** An indicator answer, with its version as the ETag (for If-Match on PATCH). */
+function sendIndicator(reply: FastifyReply, json: string) {
+  const version = /"version"\s*:\s*(\d+)/.exec(json)?.[1];
+  if (version) reply.header('etag', `"${version}"`);
+  return sendJson(reply, 200, json);
+}
+
+/** The versions an If-Match header accepts (`"3"`, `"3", "4"`, `W/"3"` compared strongly per RFC 9110 is no match); null for none or `*`. */
+function parseIfMatch(header: string | undefined): string[] | null {
+  if (header === undefined || header.trim() === '*') return null;
+  const tags = header.split(',').map((t) => t.trim());
+  if (tags.some((t) => !/^(W\/)?"\d{1,10}"$/.test(t))) {
+    throw badRequest('If-Match must hold version ETags such as "3".', [{ path: '/headers/if-match', message: 'must be a list of "<version>" tags' }]);
+  }
+  // Weak tags never match in If-Match (strong comparison).
+  return tags.filter((t) => !t.startsWith('W/')).map((t) => t.slice(1, -1));
 }
 
 const canAdminister = (caller: Caller) => caller.scopes.has('admin');
 
 export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
   const { db, cursorKey } = opts;
+
+  /** After a commit that left anonymous changes waiting: publish them in a transaction of their own. */
+  async function publishAnonymous(request: FastifyRequest) {
+    try {
+      await db.transaction((tx) => publishPendingChanges(tx));
+    } catch (err) {
+      // Committed already; the sweeper publishes what is left.
+      request.log.warn({ err }, 'publishing anonymous changes deferred to the sweeper');
+    }
+  }
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
@@ -88,40 +119,36 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     // The SHA-256 of the raw body (src/plugins/body.ts, only for a keyed request), with the atomic flag.
     const requestHash = idempotencyKey ? `${atomic}:${request.bodyFingerprint}` : '';
 
-    if (idempotencyKey) {
-      const [previous] = await db.select().from(idempotencyKeys).where(and(
-        eq(idempotencyKeys.clientId, caller.clientId), eq(idempotencyKeys.key, idempotencyKey),
-        sql`${idempotencyKeys.createdAt} > now() - ${sql.raw(IDEMPOTENCY_TTL)}`,
-      ));
-      if (previous) {
-        if (previous.requestHash !== requestHash) {
-          throw new HttpProblem(422, 'This Idempotency-Key was used with a different request body.', { slug: 'idempotency-key-reused' });
-        }
-        reply.header('idempotent-replayed', 'true');
-        return reply.code(previous.statusCode as 200 | 422).send(previous.response);
-      }
+    const claim = idempotencyKey ? { clientId: caller.clientId, key: idempotencyKey, fingerprint: requestHash } : null;
+    const replay = (stored: StoredResponse) => reply.header('idempotent-replayed', 'true').code(stored.status as 200).send(stored.response);
+    if (claim) {
+      const previous = await storedResponse(db, claim);
+      if (previous) return replay(previous);
     }
 
     const now = Date.now();
     const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now, caller);
     const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
-    let outcome: BatchOutcome;
-    let status: 200 | 422 = 200;
-    if (atomic && anyRejected) {
-      // Nothing is stored: valid items are reported unchanged, with the reason.
-      status = 422;
-      const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
-      outcome = { results, summary: summarise(results) };
-      if (idempotencyKey) await rememberResponse(db, caller.clientId, idempotencyKey, requestHash, status, outcome);
-    } else {
-      outcome = await withRetry(db, async (tx) => {
-        await storeBatch(tx, caller.orgId, batch, now);
-        const done = { results: batch.results, summary: summarise(batch.results) };
-        if (idempotencyKey) await rememberResponse(tx, caller.clientId, idempotencyKey, requestHash, 200, done);
-        return done;
-      });
-    }
-    return reply.code(status).send(outcome);
+    const done = await withRetry(db, async (tx): Promise<{ replayed: StoredResponse } | { stored: StoredResponse; pendingAnonymous: number }> => {
+      // Claimed first: a concurrent copy of this request waits here, then replays what this one stored.
+      const earlier = claim ? await claimKey(tx, claim) : null;
+      if (earlier) return { replayed: earlier };
+      let stored: StoredResponse;
+      let pendingAnonymous = 0;
+      if (atomic && anyRejected) {
+        // Nothing is stored: valid items are reported unchanged, with the reason.
+        const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
+        stored = { status: 422, response: { results, summary: summarise(results) } };
+      } else {
+        ({ pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now));
+        stored = { status: 200, response: { results: batch.results, summary: summarise(batch.results) } };
+      }
+      if (claim) await completeClaim(tx, claim, stored);
+      return { stored, pendingAnonymous };
+    });
+    if ('replayed' in done) return replay(done.replayed);
+    if (done.pendingAnonymous) await publishAnonymous(request);
+    return reply.code(done.stored.status as 200).send(done.stored.response);
   });
 
   app.get('/v1/indicators/:id', {
@@ -130,7 +157,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   }, async (request, reply) => {
     const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id);
     if (!json) throw notFound('indicator');
-    return sendJson(reply, 200, json);
+    return sendIndicator(reply, json);
   });
 
   app.get('/v1/indicators', {
@@ -184,33 +211,51 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
 
   app.patch('/v1/indicators/:id', {
     onRequest: app.authorize('indicators:write'),
-    schema: { tags, summary: 'Change handling or descriptive fields (source only) → new version', params: IdParams, body: Type.Ref(IndicatorPatch), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404, 409) } },
+    schema: {
+      tags, summary: 'Change handling or descriptive fields (source only) → new version',
+      description: 'Atomic: concurrent changes apply one after the other, none is lost. Send `If-Match: "<version>"` ' +
+        '(the ETag of the indicator) to change it only if nobody else did since you read it; otherwise 412.',
+      params: IdParams, headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }), body: Type.Ref(IndicatorPatch),
+      response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404, 409, 412) },
+    },
   }, async (request, reply) => {
     const caller = callerOf(request);
     const { id } = request.params as { id: string };
-    const current = await readIndicator(db, caller, id);
-    if (!current) throw notFound('indicator');
-    const existing = JSON.parse(current) as Record<string, unknown> & { source: { org_id: string } | null; status: string };
-    // The source always sees itself named in its own indicator, even when attribution is anonymous.
-    if (existing.source?.org_id !== caller.orgId) throw new HttpProblem(403, 'Only the source of an indicator may change it.');
-    if (existing.status !== 'active') {
-      throw new HttpProblem(409, `The indicator is ${existing.status}; submit it again to bring it back.`);
-    }
-    // The stored fields in input form, overlaid with the patch, go through the same pipeline as a submission.
-    const base: Record<string, unknown> = {};
-    for (const field of ['type', 'value', 'platform', 'tlp', 'pap', 'grading', 'confidence', 'audience', 'exclude', 'attribution',
-      'valid_from', 'valid_until', 'sector', 'categories', 'description', 'tags', 'first_seen', 'last_seen', 'references', 'evidence', 'relations']) {
-      const v = existing[field];
-      if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) base[field] = v;
-    }
+    const expected = parseIfMatch(request.headers['if-match']);
     const patch = request.body as Record<string, unknown>;
-    const merged = { ...base, ...patch };
-    // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
-    const batch = await prepareBatch(db, [merged], undefined, app.warninglists, Date.now(), caller);
-    const result = batch.results[0];
-    if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
-    await withRetry(db, (tx) => storeBatch(tx, caller.orgId, batch, Date.now(), { replaceSeen: true }));
-    return sendJson(reply, 200, (await readIndicator(db, caller, id))!);
+    const json = await withRetry(db, async (tx) => {
+      // Read, merge and write under the row lock: a concurrent PATCH waits and then merges onto this one's result.
+      const current = await readIndicator(tx, caller, id, { lock: true });
+      if (!current) throw notFound('indicator');
+      const existing = JSON.parse(current) as Record<string, unknown> & { source: { org_id: string } | null; status: string; version: number };
+      // The source always sees itself named in its own indicator, even when attribution is anonymous.
+      if (existing.source?.org_id !== caller.orgId) throw new HttpProblem(403, 'Only the source of an indicator may change it.');
+      if (expected && !expected.includes(String(existing.version))) {
+        throw new HttpProblem(412, `The indicator is at version ${existing.version}; read it again and reapply your change.`, {
+          headers: { etag: `"${existing.version}"` },
+        });
+      }
+      if (existing.status !== 'active') {
+        throw new HttpProblem(409, `The indicator is ${existing.status}; submit it again to bring it back.`);
+      }
+      // The stored fields in input form, overlaid with the patch, go through the same pipeline as a submission.
+      const base: Record<string, unknown> = {};
+      for (const field of ['type', 'value', 'platform', 'tlp', 'pap', 'grading', 'confidence', 'audience', 'exclude', 'attribution',
+        'valid_from', 'valid_until', 'sector', 'categories', 'description', 'tags', 'first_seen', 'last_seen', 'references', 'evidence', 'relations']) {
+        const v = existing[field];
+        if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) base[field] = v;
+      }
+      const now = Date.now();
+      const namedAlready = (existing.audience as { groups?: string[] } | null)?.groups ?? [];
+      const batch = await prepareBatch(tx, [{ ...base, ...patch }], undefined, app.warninglists, now, { ...caller, namedAlready });
+      const result = batch.results[0];
+      if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
+      // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
+      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true });
+      return { json: (await readIndicator(tx, caller, id))!, pendingAnonymous };
+    });
+    if (json.pendingAnonymous) await publishAnonymous(request);
+    return sendIndicator(reply, json.json);
   });
 
   app.delete('/v1/indicators/:id', {
@@ -221,24 +266,20 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const caller = callerOf(request);
     const { id } = request.params as { id: string };
     const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
-    const outcome = await db.transaction(async (tx) => {
-      const [row] = await rows<{ source_org_id: string; status: string; version: number; audience_tokens: string[]; exclude_tokens: string[]; pap: string; deliverable: boolean }>(tx, sql`
-        select source_org_id, status, version, audience_tokens, exclude_tokens, pap,
-          ${currentState('i').deliverable} as deliverable
-        from indicators i where id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })} for update`);
+    const outcome = await withRetry(db, async (tx) => {
+      const [row] = await rows<{ source_org_id: string; status: string }>(tx, sql`
+        select source_org_id, status from indicators i
+        where id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })} for update`);
       if (!row) return 'missing';
       if (row.source_org_id !== caller.orgId && !canAdminister(caller)) return 'forbidden';
       if (row.status === 'withdrawn') return 'done';
+      await recordChanges(tx, { which: [id], kind: 'withdrawn', version: 'next' });
       await tx.execute(sql`update indicators set status = 'withdrawn', version = version + 1, withdrawn_reason = ${reason}, updated_at = now() where id = ${id}::uuid`);
-      await logChanges(tx, [{
-        indicator_id: id, version: row.version + 1, kind: 'withdrawn', prev_audience_tokens: row.audience_tokens,
-        prev_exclude_tokens: row.exclude_tokens, prev_pap: row.pap, prev_deliverable: row.deliverable,
-      }]);
       return 'done';
     });
     if (outcome === 'missing') throw notFound('indicator');
     if (outcome === 'forbidden') throw new HttpProblem(403, 'Only the source of an indicator or an admin may withdraw it.');
-    return sendJson(reply, 200, (await readIndicator(db, caller, id))!);
+    return sendIndicator(reply, (await readIndicator(db, caller, id))!);
   });
 
   app.get('/v1/lookup', {
@@ -300,13 +341,4 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     return { list: name, action, added: body.entries.length };
   });
 
-}
-
-async function rememberResponse(db: Executor, clientId: string, key: string, requestHash: string, statusCode: number, response: unknown) {
-  await db.insert(idempotencyKeys).values({ clientId, key, requestHash, statusCode, response })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.clientId, idempotencyKeys.key],
-      set: { requestHash, statusCode, response, createdAt: sql`now()` },
-      where: sql`${idempotencyKeys.createdAt} <= now() - ${sql.raw(IDEMPOTENCY_TTL)}`,
-    });
 }

@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { effectiveStatus, type CallerIdentity } from '../../domain/visibility.js';
 
 const ts = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then date_trunc('hour', i.updated_at) else i.updated_at end)`);
 
 
 /**
@@ -24,6 +25,9 @@ export function indicatorJson(caller: CallerIdentity): SQL {
     'shared_infrastructure', i.shared_infrastructure, 'relations', i.relations, 'references', i."references",
     'evidence', i.evidence`;
   const tail = sql`'disputed', i.disputed, 'updated_at', ${ts('i.updated_at')}`;
+  // Recipients of an anonymous indicator see its time of change to the hour: to the millisecond,
+  // it would match the named indicators its source sent in the same batch.
+  const recipientTail = sql`'disputed', i.disputed, 'updated_at', ${RECIPIENT_UPDATED_AT}`;
   if (caller.orgKind === 'secretariat') {
     return sql`json_build_object(${common}, 'source', json_build_object('org_id', o.id, 'name', o.name), ${tail},
       'audience', i.audience, 'exclude', i.exclude, 'attribution', i.attribution,
@@ -34,11 +38,11 @@ export function indicatorJson(caller: CallerIdentity): SQL {
       'audience', i.audience, 'exclude', i.exclude, 'attribution', i.attribution,
       'created_at', ${ts('i.created_at')}, 'withdrawn_reason', i.withdrawn_reason)
     else json_build_object(${common},
-      'source', case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name) end, ${tail}) end)::text`;
+      'source', case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name) end, ${recipientTail}) end)::text`;
 }
 
 /** A tombstone: enough for a blocklist consumer to unblock. */
 export function tombstoneJson(status: SQL): SQL {
   return sql`json_build_object('id', i.id, 'version', i.version, 'status', ${status}, 'type', i.type,
-    'value', i.value, 'platform', nullif(i.platform, ''), 'updated_at', ${ts('i.updated_at')})::text`;
+    'value', i.value, 'platform', nullif(i.platform, ''), 'updated_at', ${RECIPIENT_UPDATED_AT})::text`;
 }
