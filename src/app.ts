@@ -65,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
     requestTimeout: 120_000,
+    handlerTimeout: config.handlerTimeoutSeconds * 1000,
     connectionTimeout: 0,
     // A caller's X-Request-Id is kept when it is a plain token, so it can follow a request across systems.
     requestIdHeader: false,

@@ -41,6 +41,11 @@ export interface Config {
   revocationCacheSeconds: number;
   /** Interval of the expiry/activation sweeper, seconds. */
   sweepIntervalSeconds: number;
+  /**
+   * A request's deadline, seconds: past it the answer is 503 (e.g. while the database cannot be
+   * reached) and a batch still waiting to commit is rolled back. Responses streaming by then are cut.
+   */
+  handlerTimeoutSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -131,5 +136,6 @@ export function loadConfig(env: Env = process.env): Config {
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     revocationCacheSeconds: integer(env, 'REVOCATION_CACHE_SECONDS', 10, 0, 30),
     sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
+    handlerTimeoutSeconds: integer(env, 'HANDLER_TIMEOUT_SECONDS', 60, 1, 600),
   };
 }

@@ -15,6 +15,9 @@ declare module 'fastify' {
   interface FastifyInstance { metrics: Registry }
 }
 
+/** How long /readyz waits for the database before it answers 503. */
+const READY_TIMEOUT_MS = 2_000;
+
 export default fp(async function operations(app: FastifyInstance, opts: { db: Database; metricsToken?: string | undefined }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -40,7 +43,12 @@ export default fp(async function operations(app: FastifyInstance, opts: { db: Da
   app.get('/healthz', hidden, async () => ({ status: 'ok' }));
   app.get('/readyz', hidden, async (request, reply) => {
     try {
-      await ping(opts.db);
+      // Bounded: a database that accepts connections and drops them can make a query wait forever.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('readiness check timed out'), { code: 'CONNECT_TIMEOUT' })), READY_TIMEOUT_MS);
+      });
+      await Promise.race([ping(opts.db), deadline]).finally(() => clearTimeout(timer));
       return { status: 'ready' };
     } catch (err) {
       request.log.warn({ err }, 'database unreachable');

@@ -181,6 +181,12 @@ export default fp(async function problems(app: FastifyInstance) {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, problemBody(error.statusCode, error.message));
     }
+    if (error.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      // The request's deadline (HANDLER_TIMEOUT_SECONDS) passed, typically waiting for the database.
+      request.log.warn({ err: error }, 'request deadline passed');
+      reply.header('retry-after', String(RETRY_AFTER_OUTAGE_SECONDS));
+      return sendProblem(reply, problemBody(503, 'The request could not be completed in time; retry after the time in Retry-After.'));
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', String(RETRY_AFTER_OUTAGE_SECONDS));

@@ -6,11 +6,11 @@
  * uncommitted); the test waits until PostgreSQL reports the app's backend blocked by that lock,
  * terminates that backend, and only then releases the lock.
  *
- * Known cause of failure on postgres (postgres.js) 3.4.9: when a backend dies inside `sql.begin`,
- * postgres.js writes its own ROLLBACK to the closed socket from a setImmediate and throws an
- * uncaught `TypeError: Cannot read properties of null (reading 'write')` (connection.js
- * nextWrite) — in the server that is a process crash. Upstream: porsager/postgres#1208 (fixes
- * proposed in #1209 and #1215). Here it shows as an uncaught exception failing the test.
+ * postgres.js 3.4.9 as released crashes the process here: when a backend dies inside
+ * `sql.begin`, it writes its own ROLLBACK to the closed socket from a setImmediate and throws an
+ * uncaught `TypeError: Cannot read properties of null (reading 'write')` (connection.js nextWrite;
+ * upstream porsager/postgres#1208). scripts/patch-dependencies.mjs guards that write at install
+ * time; without the guard this test fails with the uncaught exception in most runs.
  */
 import t from 'tap';
 import { adminToken, createMember, createTestApp, json } from '../helpers/app.js';

@@ -27,7 +27,9 @@ function answered(request: Promise<LightMyRequestResponse>, what: string): Promi
 t.test('database outages: 503 while the database is away, recovery without a restart', { skip: needsPostgres }, async (t) => {
   const target = new URL(process.env.DATABASE_URL!);
   const proxy = await tcpProxy(t, { host: target.hostname, port: Number(target.port || 5432) });
-  const { app, logs } = await appThrough(t, (url) => Object.assign(url, { hostname: '127.0.0.1', port: String(proxy.port) }));
+  // A short request deadline: behind a proxy that drops connections the driver keeps reconnecting
+  // while a query waits, and the deadline is what turns that wait into a 503.
+  const { app, logs } = await appThrough(t, (url) => Object.assign(url, { hostname: '127.0.0.1', port: String(proxy.port) }), { HANDLER_TIMEOUT_SECONDS: '3' });
   const admin = await adminToken(app);
   const agency = await createMember(app, admin, 'agency', 'FR');
   const ready = () => answered(app.inject({ method: 'GET', url: '/readyz' }), 'GET /readyz');

@@ -150,11 +150,11 @@ export async function freePort(): Promise<number> {
  * The app on a fresh database of its own, reaching PostgreSQL through `route(url)` (e.g. a
  * proxy's address); the database is created and dropped directly.
  */
-export async function appThrough(t: Tap, route: (url: URL) => URL) {
+export async function appThrough(t: Tap, route: (url: URL) => URL, env: Record<string, string> = {}) {
   const { url } = await isolatedDatabase(t);
   const config = loadConfig({
     LOG_LEVEL: 'warn', BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID, BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET,
-    RATE_LIMIT_MAX: '100000', TOKEN_RATE_LIMIT_MAX: '100000',
+    RATE_LIMIT_MAX: '100000', TOKEN_RATE_LIMIT_MAX: '100000', ...env,
   });
   const database = await openDatabase({ url: route(new URL(url!)).toString(), max: 4 });
   const logs: string[] = [];

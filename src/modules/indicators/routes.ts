@@ -144,6 +144,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
         stored = { status: 200, response: { results: batch.results, summary: summarise(batch.results) } };
       }
       if (claim) await completeClaim(tx, claim, stored);
+      // Past the request's deadline the client has been answered 503 already: roll back rather than commit behind its back.
+      if (reply.sent) throw new HttpProblem(503, 'The request could not be completed in time; nothing was stored.');
       return { stored, pendingAnonymous };
     });
     if ('replayed' in done) return replay(done.replayed);
