@@ -66,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     requestTimeout: 120_000,
     handlerTimeout: config.handlerTimeoutSeconds * 1000,
+    // A number of hops: trust that many proxies nearest to the server.
+    trustProxy: typeof config.trustProxy === 'number' ? ((_address: string, hop: number) => hop < (config.trustProxy as number)) : config.trustProxy,
     connectionTimeout: 0,
     // A caller's X-Request-Id is kept when it is a plain token, so it can follow a request across systems.
     requestIdHeader: false,

@@ -46,6 +46,11 @@ export interface Config {
    * reached) and a batch still waiting to commit is rolled back. Responses streaming by then are cut.
    */
   handlerTimeoutSeconds: number;
+  /**
+   * Which proxies in front of the service to believe about the client's address (X-Forwarded-For),
+   * for per-IP limits and logs: false (none), a number of hops, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +62,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function trustProxy(env: Env): boolean | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e))) return entries;
+  throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a comma-separated list of addresses/CIDRs, got "${raw}"`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -137,5 +152,6 @@ export function loadConfig(env: Env = process.env): Config {
     revocationCacheSeconds: integer(env, 'REVOCATION_CACHE_SECONDS', 10, 0, 30),
     sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
     handlerTimeoutSeconds: integer(env, 'HANDLER_TIMEOUT_SECONDS', 60, 1, 600),
+    trustProxy: trustProxy(env),
   };
 }

@@ -42,3 +42,11 @@ t.test('values are parsed', async (t) => {
   const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u@h/db', LOG_LEVEL: 'debug', BOOTSTRAP_CLIENT_ID: 'admin', BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(24) });
   t.match(config, { port: 8080, databaseUrl: 'postgresql://u@h/db', logLevel: 'debug', bootstrapClientId: 'admin' });
 });
+
+t.test('TRUST_PROXY: false by default, true, hops or addresses', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false);
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy, ['10.0.0.0/8', '192.168.1.1']);
+  t.throws(() => loadConfig({ TRUST_PROXY: 'everyone' }), /TRUST_PROXY/);
+});

@@ -352,6 +352,9 @@ export function jsonWeight(value: unknown, cap = Number.POSITIVE_INFINITY): numb
 
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
+/** False for text PostgreSQL cannot store (NUL) or UTF-8 cannot encode (an unpaired surrogate). */
+export const isStorableText = (text: string) => !UNSTORABLE.test(text);
+
 /** The first string or key in `value` that text columns cannot hold (NUL, unpaired surrogate), as a problem. */
 export function unstorableText(value: unknown, path = ''): { path: string; message: string } | null {
   if (typeof value === 'string') {

@@ -178,6 +178,8 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no access: add onRequest: app.authorize(…) or config: { public: true }`);
     }
     for (const method of ([] as string[]).concat(route.method)) routeAccess.push({ method, url: route.url, access });
+    // The OpenAPI document says so too: a public route asks for no credentials (the default is a bearer token).
+    if (access === 'public' && route.schema) route.schema = { ...route.schema, security: route.schema.security ?? [] };
   });
 
   await app.register(jwt, {

@@ -9,12 +9,9 @@
  */
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { unstorableText } from '../domain/json.js';
 import { badRequest, type ProblemDetail } from './problems.js';
 
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** False for text PostgreSQL cannot store (NUL) or UTF-8 cannot encode (an unpaired surrogate). */
-export const isStorableText = (text: string) => !UNSTORABLE.test(text);
 
 type Shape = 'integer' | 'number' | 'boolean' | 'array' | 'scalar';
 interface JsonSchema { type?: string; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; properties?: Record<string, JsonSchema>; $ref?: string; minimum?: number }
@@ -55,28 +52,15 @@ function queryChecker(schema: JsonSchema): ((query: Record<string, unknown>) => 
   };
 }
 
-/** Every string in a parsed params/query/form object that cannot be stored, as problem details. */
-function unstorable(root: string, values: unknown): ProblemDetail[] {
-  if (!values || typeof values !== 'object') return [];
-  const errors: ProblemDetail[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    const texts = Array.isArray(value) ? value : [value];
-    if (texts.some((text) => typeof text === 'string' && !isStorableText(text)) || !isStorableText(name)) {
-      errors.push({ path: `${root}/${isStorableText(name) ? name : '?'}`, message: 'must not contain a NUL character or an unpaired surrogate' });
-    }
-  }
-  return errors;
-}
-
 const isForm = (request: FastifyRequest) => request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
 
 export default fp(async function input(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
     const errors = [
-      ...unstorable('/params', request.params),
-      ...unstorable('/query', request.query),
-      ...(isForm(request) ? unstorable('/body', request.body) : []),
-    ];
+      unstorableText(request.params, '/params'),
+      unstorableText(request.query, '/query'),
+      isForm(request) ? unstorableText(request.body, '/body') : null,
+    ].filter((e) => e !== null);
     if (errors.length) throw badRequest('The request holds text that cannot be stored.', errors);
   });
 

@@ -71,16 +71,16 @@ t.test('NUL and unpaired surrogates never reach a handler: 400 problem', async (
     payload: 'grant_type=client_credentials&client_id=a%00&client_secret=whatever-secret',
   });
   t.equal(form.statusCode, 400, 'token endpoint, form body');
-  t.same(json(form).errors, [{ path: '/body/client_id', message: 'must not contain a NUL character or an unpaired surrogate' }]);
+  t.same(json(form).errors, [{ path: '/body/client_id', message: 'contains a NUL character' }]);
 
   const param = await app.inject({ method: 'DELETE', url: '/v1/clients/a%00b', headers: adminAuth });
   t.equal(param.statusCode, 400, 'path parameter');
-  t.same(json(param).errors, [{ path: '/params/client_id', message: 'must not contain a NUL character or an unpaired surrogate' }]);
+  t.same(json(param).errors, [{ path: '/params/client_id', message: 'contains a NUL character' }]);
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/clients/a%00b' })).statusCode, 401, 'authentication still comes first');
 
   const query = await app.inject({ method: 'GET', url: '/v1/lookup?type=domain&value=a%00.com', headers: agency.auth });
   t.equal(query.statusCode, 400, 'query string');
-  t.same(json(query).errors, [{ path: '/query/value', message: 'must not contain a NUL character or an unpaired surrogate' }]);
+  t.same(json(query).errors, [{ path: '/query/value', message: 'contains a NUL character' }]);
 
   const basic = Buffer.from('a%00:secret').toString('base64');
   const header = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: `Basic ${basic}` }, payload: { grant_type: 'client_credentials' } });

@@ -12,7 +12,7 @@ import {
   SharingGroupPatch, TokenRequest, TokenResponse,
 } from '../../../schemas/identity.js';
 import { callerOf, type ScopeName } from '../../plugins/auth.js';
-import { isStorableText } from '../../plugins/input.js';
+import { isStorableText } from '../../domain/json.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
 import { decoy, verifySecret } from './secrets.js';
@@ -82,6 +82,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
     config: { public: true, acceptsForm: true, rateLimit: { max: opts.tokenRateLimitMax, timeWindow: opts.rateLimitWindowMs } },
     schema: {
       tags, summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
+      security: [{ clientBasic: [] }, {}], // HTTP Basic, or the credentials in the body
       body: Type.Ref(TokenRequest),
       response: { 200: Type.Ref(TokenResponse), ...problemResponses(400, 401) },
     },
