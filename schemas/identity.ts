@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SECTORS } from '../src/domain/types.js';
 import { CountryCode, StringEnum, Timestamp, Uuid } from './common.js';
+import { TsigKeyIssued } from './dns.js';
 
 export const OrgKind = StringEnum(['partner', 'agency', 'intermediary', 'secretariat'], { $id: 'OrgKind' });
 export const Sector = StringEnum(SECTORS, { $id: 'Sector' });
@@ -37,6 +38,7 @@ export const ClientCreated = Type.Object({
   client_secret: Type.String({ description: 'Shown once; only a slow hash is stored.' }),
   name: Type.String(),
   scopes: Type.Array(Type.Ref(Scope)),
+  tsig_key: Type.Optional(Type.Ref(TsigKeyIssued, { description: 'intermediaries only: the key of the client\'s resolver zone, shown once' })),
 }, { $id: 'ClientCreated' });
 
 export const TokenRequest = Type.Object({

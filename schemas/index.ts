@@ -1,7 +1,8 @@
 /** Every named schema, registered with fastify (validation) and swagger (components). */
 import { commonSchemas } from './common.js';
+import { dnsSchemas } from './dns.js';
 import { feedSchemas } from './feeds.js';
 import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas];

@@ -16,6 +16,8 @@ import type { DatabaseHandle } from './db/client.js';
 import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
+import dnsRoutes from './modules/dns/routes.js';
+import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
 import auth from './plugins/auth.js';
@@ -150,12 +152,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  let sealKeys: Promise<SealKeys> | undefined;
+  const zones = { sealKeys: () => (sealKeys ??= loadSealKeys(database.db, config.tsigSealKeys)), rpz: config.rpz };
   await app.register(identityRoutes, {
     db: database.db, tokenTtlSeconds: config.tokenTtlSeconds,
-    tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs,
+    tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs, zones,
   });
   app.decorate('warninglists', options.warninglists);
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
-  await app.register(feedRoutes, { db: database.db, cursorKey });
+  await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
+  await app.register(dnsRoutes, { db: database.db, zones });
   return app;
 }

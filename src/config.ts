@@ -2,6 +2,7 @@
  * Configuration from the environment, validated once at start.
  * A wrong value throws a ConfigError naming the variable; server.ts prints it and exits.
  */
+import { isDnsName } from './domain/rpz.js';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -51,9 +52,50 @@ export interface Config {
    * for per-IP limits and logs: false (none), a number of hops, or addresses/CIDRs.
    */
   trustProxy: boolean | number | string[];
+  /** DNS primary for the resolver zones (src/modules/dns/): its port, or undefined → not served. */
+  dnsPort: number | undefined;
+  dnsHost: string;
+  /** How often the zones look for new changes in the feed, milliseconds. */
+  dnsRefreshMs: number;
+  /** How often each zone is compared in full with what its client may receive, seconds. */
+  dnsReconcileSeconds: number;
+  /** Response Policy Zones: origin (each client's zone is `<label>.<origin>`), apex names, TTL, notice page. */
+  rpz: RpzConfig;
+  /** Keys (32 bytes each) that seal TSIG secrets at rest; the first seals, all unseal. Empty → one kept in the database. */
+  tsigSealKeys: Buffer[];
+}
+
+export interface RpzConfig {
+  origin: string;
+  nameServer: string;
+  hostmaster: string;
+  ttl: number;
+  /** The walled-garden policy's CNAME target (a notice page's host name); undefined → that policy is not offered. */
+  noticeHost: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A DNS name in its normal form: lower case, no trailing dot. */
+function dnsName(env: Env, name: string, fallback: string | undefined): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.toLowerCase().replace(/\.$/, '');
+  if (!isDnsName(value)) throw new ConfigError(name, `must be a DNS name (labels of letters, digits and hyphens separated by dots), got "${raw}"`);
+  return value;
+}
+
+function sealKeys(env: Env): Buffer[] {
+  const raw = env.TSIG_SEAL_KEY?.trim();
+  if (raw === undefined || raw === '') return [];
+  return raw.split(',').map((part) => {
+    const key = Buffer.from(part.trim(), 'base64');
+    if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(part.trim())) {
+      throw new ConfigError('TSIG_SEAL_KEY', 'must be one or more comma-separated base64 keys of 32 bytes (openssl rand -base64 32)');
+    }
+    return key;
+  });
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -130,6 +172,9 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const metricsPort = env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1, 65535) : undefined;
   if (metricsPort === port) throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
+  // 0 asks for any free port (tests); unset, there is no DNS listener at all.
+  const dnsPort = env.DNS_PORT ? integer(env, 'DNS_PORT', 0, 0, 65535) : undefined;
+  const origin = dnsName(env, 'RPZ_ORIGIN', 'rpz.isop.invalid')!;
   return {
     host: env.HOST || '0.0.0.0',
     port,
@@ -153,5 +198,17 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: integer(env, 'SWEEP_INTERVAL_SECONDS', 30, 1, 60),
     handlerTimeoutSeconds: integer(env, 'HANDLER_TIMEOUT_SECONDS', 60, 1, 600),
     trustProxy: trustProxy(env),
+    dnsPort,
+    dnsHost: env.DNS_HOST || '0.0.0.0',
+    dnsRefreshMs: integer(env, 'DNS_REFRESH_MS', 500, 50, 60_000),
+    dnsReconcileSeconds: integer(env, 'DNS_RECONCILE_SECONDS', 300, 10, 86_400),
+    rpz: {
+      origin,
+      nameServer: dnsName(env, 'RPZ_NAMESERVER', 'localhost')!,
+      hostmaster: dnsName(env, 'RPZ_HOSTMASTER', `hostmaster.${origin}`)!,
+      ttl: integer(env, 'RPZ_TTL', 60, 1, 86_400),
+      noticeHost: dnsName(env, 'RPZ_NOTICE_HOST', undefined),
+    },
+    tsigSealKeys: sealKeys(env),
   };
 }

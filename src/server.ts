@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { startRuntime } from './runtime.js';
 import { startSweeper } from './modules/feeds/sweeper.js';
 import { listenForMetrics } from './plugins/operations.js';
+import { startDnsPrimary } from './modules/dns/primary.js';
+import { loadSealKeys } from './modules/dns/seal.js';
 
 async function main() {
   let config;
@@ -38,6 +40,10 @@ async function main() {
     const metrics = await listenForMetrics(app.metrics, config.metricsHost, config.metricsPort);
     app.addHook('onClose', async () => { await new Promise((resolve) => metrics.server.close(resolve)); });
     app.log.info({ host: config.metricsHost, port: metrics.port }, 'metrics served without authentication on a separate listener');
+  }
+  if (config.dnsPort !== undefined) {
+    const dns = await startDnsPrimary({ db: database.db, config, sealKeys: await loadSealKeys(database.db, config.tsigSealKeys), log: app.log });
+    app.addHook('onClose', async () => dns.close());
   }
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: database.driver }, 'I-SOP Exchange ready');

@@ -10,15 +10,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '../config.js';
-import { migrate, openDatabase, type DatabaseHandle } from '../db/client.js';
+import { migrate, openDatabase, type Database, type DatabaseHandle } from '../db/client.js';
 import { clients, orgs } from '../db/schema.js';
 import { toRfc3339 } from '../db/sql.js';
 import { ORG_KINDS, type OrgKind } from '../domain/types.js';
 import type { ScopeName } from '../plugins/auth.js';
 import { HttpProblem } from '../plugins/problems.js';
-import { createClient, createOrg, revokeClient } from '../modules/identity/service.js';
+import { createClient, createOrg, revokeClient, type ZoneIssuer } from '../modules/identity/service.js';
+import { loadSealKeys } from '../modules/dns/seal.js';
 import { addSigningKey, retireSigningKey } from '../modules/identity/keys.js';
 import { Scope, Sector } from '../../schemas/identity.js';
+
+/** An intermediary's client gets its resolver zone's TSIG key, sealed with the server's keys (TSIG_SEAL_KEY). */
+function zoneIssuer(db: Database): ZoneIssuer {
+  const config = loadConfig();
+  return { sealKeys: () => loadSealKeys(db, config.tsigSealKeys), rpz: config.rpz };
+}
 
 export interface AdminIo {
   /** One line of results (stdout). */
@@ -136,9 +143,9 @@ const COMMANDS: Record<string, CommandSpec> = {
         orgId: String(values.org).trim(),
         name: String(values.name).trim(),
         ...(scopes ? { scopes: [...new Set(scopes)] as ScopeName[] } : {}),
-      });
+      }, zoneIssuer(db));
       io.out(json(created));
-      io.err('Keep the client_secret now: it is not shown again (the database keeps only a hash).');
+      io.err(`Keep the client_secret${created.tsig_key ? ' and the tsig_key secret' : ''} now: not shown again.`);
       return 0;
     },
   },

@@ -12,7 +12,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, smallint, text,
+  bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -200,6 +200,71 @@ export const savedFeeds = pgTable('saved_feeds', {
   filters: jsonb('filters').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('saved_feeds_org_idx').on(t.orgId)]);
+
+/**
+ * The resolver zones (contract §4, "Resolver zones"; src/modules/dns/): one Response Policy Zone
+ * per intermediary client, with its TSIG key. The zone's records are materialised here, so that
+ * every serial names exactly one content (AXFR) and every change is journaled (IXFR).
+ */
+export const dnsZones = pgTable('dns_zones', {
+  clientId: text('client_id').primaryKey().references(() => clients.clientId),
+  /** The zone is `<label>.<RPZ_ORIGIN>`; its TSIG key has the same name. */
+  label: text('label').notNull(),
+  /**
+   * The TSIG secret. HMAC needs the secret itself to verify, so no hash will do: it is sealed
+   * with AES-256-GCM under a key that is not in this table (TSIG_SEAL_KEY, see src/modules/dns/seal.ts).
+   */
+  tsigSecret: text('tsig_secret').notNull(),
+  /** nxdomain | nodata | walled_garden */
+  policy: text('policy').notNull().default('nxdomain'),
+  /** Secondaries told of each change (NOTIFY): `address` or `address:port`, `[v6]:port`. */
+  notify: text('notify').array().notNull().default(sql`'{}'::text[]`),
+  /** Bumped by each change of the zone; `serial` is that version's SOA serial (32-bit). */
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+  serial: bigint('serial', { mode: 'number' }).notNull().default(0),
+  /** The journal holds every version after this one: IXFR from an older serial answers the whole zone. */
+  journalFrom: bigint('journal_from', { mode: 'number' }).notNull().default(0),
+  /** Every change of the log below this feed horizon (a transaction id) is in the zone. */
+  position: xid8('position').notNull().default(sql`'0'::xid8`),
+  /** What shapes every record (policy, its target, TTL, apex names): when it differs, the zone is sent anew. */
+  shape: text('shape').notNull().default(''),
+  /** Last full comparison with what the client may receive. */
+  reconciledAt: timestamp('reconciled_at', { withTimezone: true, mode: 'string' }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('dns_zones_label_key').on(t.label)]);
+
+/** A zone's entries (its triggers are derived from them): what the zone holds at its current version. */
+export const dnsZoneRecords = pgTable('dns_zone_records', {
+  clientId: text('client_id').notNull().references(() => dnsZones.clientId, { onDelete: 'cascade' }),
+  type: text('type').notNull(),
+  value: text('value').notNull(),
+}, (t) => [primaryKey({ columns: [t.clientId, t.type, t.value] })]);
+
+/** Each version's additions and deletions, for IXFR; pruned by age. */
+export const dnsZoneJournal = pgTable('dns_zone_journal', {
+  clientId: text('client_id').notNull().references(() => dnsZones.clientId, { onDelete: 'cascade' }),
+  version: bigint('version', { mode: 'number' }).notNull(),
+  /** The serial of this version and of the one before it (what a secondary holding it asks from). */
+  serial: bigint('serial', { mode: 'number' }).notNull(),
+  prevSerial: bigint('prev_serial', { mode: 'number' }).notNull(),
+  /** add | del */
+  op: text('op').notNull(),
+  type: text('type').notNull(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('dns_zone_journal_version_idx').on(t.clientId, t.version)]);
+
+/**
+ * The SOA serial of each RPZ file a client downloads (`/v1/blocklist?format=rpz`), per variant
+ * (types, include_shared): it moves to the feed horizon whenever the file's records differ from
+ * the last ones served, so it rises with every change of that client's blocklist and only then.
+ */
+export const rpzFileSerials = pgTable('rpz_file_serials', {
+  clientId: text('client_id').notNull(),
+  variant: text('variant').notNull(),
+  contentHash: text('content_hash').notNull(),
+  serial: bigint('serial', { mode: 'number' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.clientId, t.variant] })]);
 
 export type OrgRow = typeof orgs.$inferSelect;
 export type ClientRow = typeof clients.$inferSelect;

@@ -6,16 +6,20 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { rows, type Database } from '../../db/client.js';
-import { savedFeeds } from '../../db/schema.js';
+import { dnsZones, rpzFileSerials, savedFeeds } from '../../db/schema.js';
 import { csvHeader, csvRow } from '../../domain/csv.js';
 import { decodeCursor, encodeCursor, type FeedPosition } from '../../domain/cursor.js';
-import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistFormat } from '../../domain/blocklist.js';
+import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistEntry, type BlocklistFormat, type BlocklistType } from '../../domain/blocklist.js';
+import { DEFAULT_SOA_TIMERS, isDnsName, policyTarget, RPZ_POLICIES, RPZ_TYPES, rpzZoneText, serialFor, type RpzPolicy } from '../../domain/rpz.js';
+import type { RpzConfig } from '../../config.js';
+import { pgArray } from '../../db/sql.js';
+import { withRetry } from '../../db/transaction.js';
 import { toStixBundle } from '../../domain/stix.js';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS, type FeedEntry } from '../../domain/types.js';
 import { currentState, receivableBy } from '../../domain/visibility.js';
 import { IdParams, problemResponses, StringEnum } from '../../../schemas/common.js';
 import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js';
-import { callerOf } from '../../plugins/auth.js';
+import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
 import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
 
@@ -82,8 +86,8 @@ const feedPageResponse = {
 
 type FeedQueryValue = { cursor?: string; limit: number; format?: Format; types?: string; sectors?: string; tlp?: string; min_confidence?: number; include_shared?: boolean };
 
-export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
-  const { db, cursorKey } = opts;
+export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; rpz: RpzConfig }) {
+  const { db, cursorKey, rpz: rpzConfig } = opts;
 
   const decodePosition = (cursor: string | undefined): FeedPosition => {
     if (cursor === undefined) return FEED_START;
@@ -217,31 +221,46 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
   app.get('/v1/blocklist', {
     onRequest: app.authorize('feed:read'),
     schema: {
-      tags, summary: 'A snapshot of the caller\'s active receivable values of one type, one per line',
-      description: 'Shared infrastructure is left out unless include_shared=true. ETag/If-None-Match make unchanged polls cheap.',
+      tags, operationId: 'getBlocklist',
+      summary: 'A snapshot of the caller\'s active receivable values of one type, one per line, or its Response Policy Zone',
+      description: 'Shared infrastructure is left out unless include_shared=true, disputed values always. IP blocklists carry the `cidr` ' +
+        'networks of their family too. format=rpz is a DNS Response Policy Zone: without `type` it holds every domain, address and ' +
+        'network (as rpz-ip triggers); its SOA serial rises with every change of the caller\'s blocklist; `policy` defaults to the one ' +
+        'set for the caller\'s resolver zone, else nxdomain. ETag/If-None-Match make unchanged polls cheap.',
       querystring: Type.Object({
-        type: StringEnum(BLOCKLIST_TYPES),
+        type: Type.Optional(StringEnum(BLOCKLIST_TYPES, { description: 'required except with format=rpz' })),
         format: Type.Optional(StringEnum(BLOCKLIST_FORMATS, { default: 'txt' })),
         include_shared: Type.Optional(Type.Boolean({ default: false })),
+        policy: Type.Optional(StringEnum(RPZ_POLICIES, { description: 'format=rpz: what the resolver answers — NXDOMAIN, NODATA, or a CNAME to the notice page (walled_garden)' })),
+        origin: Type.Optional(Type.String({ maxLength: 253, description: `format=rpz: the zone's name (its $ORIGIN); default ${'`'}RPZ_ORIGIN${'`'}` })),
       }, { additionalProperties: false }),
       response: {
-        200: { description: 'The values, one per line', content: { 'text/plain': { schema: Type.String() }, 'text/csv': { schema: Type.String() } } },
+        200: { description: 'The values, one per line; a zone file for format=rpz', content: { 'text/plain': { schema: Type.String() }, 'text/csv': { schema: Type.String() } } },
         304: Type.Null({ description: 'Unchanged since the ETag in If-None-Match' }),
         ...problemResponses(400, 401, 403),
       },
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    const q = request.query as { type: (typeof BLOCKLIST_TYPES)[number]; format: BlocklistFormat; include_shared: boolean };
-    if (q.format === 'rpz' && q.type === 'url') {
-      throw badRequest('RPZ zones hold names and addresses, not URLs.', [{ path: '/query/format', message: 'rpz is for domain, ipv4 and ipv6' }]);
+    const q = request.query as { type?: BlocklistType; format: BlocklistFormat; include_shared: boolean; policy?: RpzPolicy; origin?: string };
+    const rpz = q.format === 'rpz';
+    if (!q.type && !rpz) throw badRequest('type is required.', [{ path: '/query/type', message: `must be one of: ${BLOCKLIST_TYPES.join(', ')} (may be omitted only with format=rpz)` }]);
+    if (rpz && q.type === 'url') {
+      throw badRequest('RPZ zones hold names and addresses, not URLs.', [{ path: '/query/type', message: 'with format=rpz, must be one of: domain, ipv4, ipv6 (or omitted for all)' }]);
     }
-    const values = await rows<{ value: string }>(db, sql`
-      select distinct i.value from indicators i
-      where i.type = ${q.type} and ${receivableBy(caller, currentState())}
+    if (!rpz && (q.policy || q.origin)) {
+      throw badRequest('policy and origin apply to format=rpz only.', [{ path: `/query/${q.policy ? 'policy' : 'origin'}`, message: 'only with format=rpz' }]);
+    }
+    // An IP blocklist carries the networks (cidr) of its family; an RPZ without a type, everything it can hold.
+    const types: readonly string[] = q.type ? [q.type] : RPZ_TYPES;
+    const family = q.type === 'ipv4' ? sql` or (i.type = 'cidr' and position(':' in i.value) = 0)`
+      : q.type === 'ipv6' ? sql` or (i.type = 'cidr' and position(':' in i.value) > 0)` : sql``;
+    const entries = await rows<BlocklistEntry>(db, sql`
+      select distinct i.type, i.value from indicators i
+      where (i.type = any(${pgArray(types)}::text[])${family}) and ${receivableBy(caller, currentState())} and not i.disputed
         ${q.include_shared ? sql`` : sql`and cardinality(i.shared_infrastructure) = 0`}
-      order by i.value`);
-    const body = toBlocklist(q.type, q.format, values.map((v) => v.value));
+      order by i.value, i.type`);
+    const body = rpz ? await rpzFile(caller, q, entries) : toBlocklist(q.format as 'txt' | 'csv', entries);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     reply.header('etag', etag).header('cache-control', 'private, no-cache');
     const ifNoneMatch = request.headers['if-none-match'];
@@ -251,5 +270,39 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const media = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
     return reply.type(media).send(body);
   });
+
+  /**
+   * The caller's blocklist as a zone file. Its serial moves to the feed horizon (src/domain/rpz.ts,
+   * serialFor) when the records differ from the last ones this client was served for the same
+   * variant, so it rises with every change of the blocklist and only then.
+   */
+  async function rpzFile(caller: Caller, q: { type?: string; include_shared: boolean; policy?: RpzPolicy; origin?: string }, entries: BlocklistEntry[]): Promise<string> {
+    const origin = q.origin?.toLowerCase().replace(/\.$/, '') ?? rpzConfig.origin;
+    if (!isDnsName(origin)) throw badRequest('origin is not a DNS name.', [{ path: '/query/origin', message: 'must be a DNS name such as rpz.example.net' }]);
+    let policy = q.policy;
+    if (!policy) {
+      const [zone] = await db.select({ policy: dnsZones.policy }).from(dnsZones).where(eq(dnsZones.clientId, caller.clientId));
+      policy = (zone?.policy as RpzPolicy | undefined) ?? 'nxdomain';
+    }
+    if (policy === 'walled_garden' && !rpzConfig.noticeHost) {
+      if (q.policy) throw badRequest('This server has no notice page for a walled garden (RPZ_NOTICE_HOST).', [{ path: '/query/policy', message: 'must be one of: nxdomain, nodata' }]);
+      policy = 'nxdomain';
+    }
+    const apex = { origin, serial: 0, nameServer: rpzConfig.nameServer, hostmaster: rpzConfig.hostmaster, ttl: rpzConfig.ttl, ...DEFAULT_SOA_TIMERS };
+    const target = policyTarget(policy, rpzConfig.noticeHost);
+    const records = rpzZoneText(apex, target, entries);
+    const variant = `${q.type ?? 'all'}|${q.include_shared}`;
+    const hash = createHash('sha256').update(records).digest('base64url');
+    const serial = await withRetry(db, async (tx) => {
+      const [held] = await tx.select().from(rpzFileSerials)
+        .where(and(eq(rpzFileSerials.clientId, caller.clientId), eq(rpzFileSerials.variant, variant))).for('update');
+      if (held?.contentHash === hash) return held.serial;
+      const next = serialFor(await feedHorizon(tx), held?.serial);
+      await tx.insert(rpzFileSerials).values({ clientId: caller.clientId, variant, contentHash: hash, serial: next })
+        .onConflictDoUpdate({ target: [rpzFileSerials.clientId, rpzFileSerials.variant], set: { contentHash: hash, serial: next } });
+      return next;
+    });
+    return rpzZoneText({ ...apex, serial }, target, entries);
+  }
 
 }

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/client.js';
 import { clients, orgs, sharingGroupMembers, sharingGroups } from '../../db/schema.js';
@@ -16,7 +16,9 @@ import { isStorableText } from '../../domain/json.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
 import { decoy, verifySecret } from './secrets.js';
-import { createClient, createOrg, revokeClient } from './service.js';
+import { createClient, createOrg, revokeClient, type ZoneIssuer } from './service.js';
+import { issueTsigKey } from '../dns/zones.js';
+import { TsigKeyIssued } from '../../../schemas/dns.js';
 import { recordMembershipChange } from '../feeds/change-log.js';
 import { withRetry } from '../../db/transaction.js';
 
@@ -65,8 +67,10 @@ async function assertOrgsExist(db: Database, ids: string[], path: string) {
   }
 }
 
-export default async function identityRoutes(app: FastifyInstance, opts: { db: Database; tokenTtlSeconds: number; tokenRateLimitMax: number; rateLimitWindowMs: number }) {
-  const { db } = opts;
+export default async function identityRoutes(app: FastifyInstance, opts: {
+  db: Database; tokenTtlSeconds: number; tokenRateLimitMax: number; rateLimitWindowMs: number; zones: ZoneIssuer;
+}) {
+  const { db, zones } = opts;
   const tags = ['identity'];
 
   app.get('/.well-known/jwks.json', {
@@ -146,9 +150,28 @@ export default async function identityRoutes(app: FastifyInstance, opts: { db: D
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const body = request.body as { name: string; scopes?: ScopeName[] };
-    const created = await createClient(db, { orgId: id, name: body.name, ...(body.scopes ? { scopes: body.scopes } : {}) });
+    const created = await createClient(db, { orgId: id, name: body.name, ...(body.scopes ? { scopes: body.scopes } : {}) }, zones);
     reply.code(201).header('cache-control', 'no-store');
     return created;
+  });
+
+  app.post('/v1/clients/:client_id/tsig-key', {
+    onRequest: app.authorize('admin'),
+    schema: {
+      tags, operationId: 'rotateTsigKey',
+      summary: 'Issue a new TSIG key for an intermediary client\'s resolver zone (admin); the old key stops at once, the new secret is shown once',
+      params: Type.Object({ client_id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: Type.Ref(TsigKeyIssued), ...problemResponses(401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const { client_id: clientId } = request.params as { client_id: string };
+    const [client] = await db.select({ kind: orgs.kind }).from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
+      .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt)));
+    if (client?.kind !== 'intermediary') throw new HttpProblem(404, 'No such active intermediary client.');
+    const sealKeys = await zones.sealKeys();
+    const issued = await db.transaction((tx) => issueTsigKey(tx, clientId, sealKeys, zones.rpz));
+    reply.header('cache-control', 'no-store');
+    return issued;
   });
 
   app.delete('/v1/clients/:client_id', {

@@ -8,6 +8,9 @@ import type { OrgKind } from '../../domain/types.js';
 import type { ScopeName } from '../../plugins/auth.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { hashSecret, newClientId, newClientSecret } from './secrets.js';
+import type { RpzConfig } from '../../config.js';
+import type { SealKeys } from '../dns/seal.js';
+import { issueTsigKey } from '../dns/zones.js';
 
 export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
@@ -39,8 +42,15 @@ export async function createOrg(db: Database, input: NewOrg) {
 
 export interface NewClient { orgId: string; name: string; scopes?: ScopeName[]; clientId?: string; clientSecret?: string }
 
-/** Creates a client and returns its secret — the only time the secret exists outside the caller. */
-export async function createClient(db: Database, input: NewClient) {
+/** What issuing a resolver zone's TSIG key needs: the keys that seal it, and the zones' origin. */
+export interface ZoneIssuer { sealKeys: () => Promise<SealKeys>; rpz: Pick<RpzConfig, 'origin'> }
+
+/**
+ * Creates a client and returns its secret — the only time the secret exists outside the caller.
+ * An intermediary's client also gets its resolver zone and that zone's TSIG key, shown here once
+ * too (when `zones` is given: the API and the CLI give it).
+ */
+export async function createClient(db: Database, input: NewClient, zones?: ZoneIssuer) {
   const [org] = await db.select().from(orgs).where(eq(orgs.id, input.orgId));
   if (!org) throw new HttpProblem(404, 'No such organisation.');
   const kind = org.kind as OrgKind;
@@ -52,11 +62,16 @@ export async function createClient(db: Database, input: NewClient) {
   }
   const clientId = input.clientId ?? newClientId();
   const clientSecret = input.clientSecret ?? newClientSecret();
-  const [row] = await db.insert(clients)
-    .values({ clientId, orgId: org.id, name: input.name, secretHash: await hashSecret(clientSecret), scopes })
-    .onConflictDoNothing().returning();
-  if (!row) throw new HttpProblem(409, 'That client id exists already.');
-  return { client_id: clientId, client_secret: clientSecret, name: input.name, scopes };
+  const secretHash = await hashSecret(clientSecret);
+  const sealKeys = kind === 'intermediary' && zones ? await zones.sealKeys() : undefined;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(clients)
+      .values({ clientId, orgId: org.id, name: input.name, secretHash, scopes })
+      .onConflictDoNothing().returning();
+    if (!row) throw new HttpProblem(409, 'That client id exists already.');
+    const tsig = sealKeys ? await issueTsigKey(tx, clientId, sealKeys, zones!.rpz) : undefined;
+    return { client_id: clientId, client_secret: clientSecret, name: input.name, scopes, ...(tsig ? { tsig_key: tsig } : {}) };
+  });
 }
 
 export async function revokeClient(db: Database, clientId: string): Promise<boolean> {
