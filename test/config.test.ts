@@ -50,3 +50,26 @@ t.test('TRUST_PROXY: false by default, true, hops or addresses', async (t) => {
   t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy, ['10.0.0.0/8', '192.168.1.1']);
   t.throws(() => loadConfig({ TRUST_PROXY: 'everyone' }), /TRUST_PROXY/);
 });
+
+t.test('the DNS primary is off unless DNS_PORT is set; RPZ names and TSIG seal keys', async (t) => {
+  t.match(loadConfig({}), {
+    dnsPort: undefined, dnsHost: '0.0.0.0', dnsRefreshMs: 500, dnsReconcileSeconds: 300, tsigSealKeys: [],
+    rpz: { origin: 'rpz.isop.invalid', nameServer: 'localhost', hostmaster: 'hostmaster.rpz.isop.invalid', ttl: 60, noticeHost: undefined },
+  });
+  const key = Buffer.alloc(32, 3).toString('base64');
+  t.match(loadConfig({
+    DNS_PORT: '5353', DNS_HOST: '127.0.0.1', RPZ_ORIGIN: 'RPZ.Example.NET.', RPZ_NAMESERVER: 'ns1.example.net', RPZ_HOSTMASTER: 'dns.example.net',
+    RPZ_TTL: '30', RPZ_NOTICE_HOST: 'blocked.example.net', TSIG_SEAL_KEY: `${key},${key}`,
+  }), { dnsPort: 5353, dnsHost: '127.0.0.1', rpz: { origin: 'rpz.example.net', nameServer: 'ns1.example.net', hostmaster: 'dns.example.net', ttl: 30, noticeHost: 'blocked.example.net' } });
+  t.equal(loadConfig({ TSIG_SEAL_KEY: key }).tsigSealKeys[0]!.length, 32);
+  t.equal(loadConfig({ DNS_PORT: '0' }).dnsPort, 0, 'any free port');
+  for (const [env, message] of [
+    [{ DNS_PORT: '70000' }, /DNS_PORT must be between 0 and 65535/],
+    [{ RPZ_ORIGIN: 'not a name' }, /RPZ_ORIGIN must be a DNS name/],
+    [{ RPZ_NOTICE_HOST: 'a..b' }, /RPZ_NOTICE_HOST must be a DNS name/],
+    [{ TSIG_SEAL_KEY: 'c2hvcnQ=' }, /TSIG_SEAL_KEY must be one or more comma-separated base64 keys of 32 bytes/],
+    [{ DNS_REFRESH_MS: '10' }, /DNS_REFRESH_MS must be between 50/],
+  ] as Array<[Record<string, string>, RegExp]>) {
+    t.throws(() => loadConfig(env), message, JSON.stringify(env));
+  }
+});

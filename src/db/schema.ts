@@ -256,7 +256,7 @@ export const dnsZoneJournal = pgTable('dns_zone_journal', {
 
 /**
  * The SOA serial of each RPZ file a client downloads (`/v1/blocklist?format=rpz`), per variant
- * (types, include_shared): it moves to the feed horizon whenever the file's records differ from
+ * (types, include_shared): it moves to the feed horizon whenever the file's entries differ from
  * the last ones served, so it rises with every change of that client's blocklist and only then.
  */
 export const rpzFileSerials = pgTable('rpz_file_serials', {

@@ -226,3 +226,22 @@ t.test('rotation: a new secret works at once, the old one no longer does; revoca
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/clients/${isp.clientId}`, headers: { authorization: `Bearer ${admin}` } })).statusCode, 204);
   t.equal(findTsig(await udpExchange(dns.port, query(soa, { key: fresh }).raw))!.error, TSIG_ERROR.BADKEY, 'a revoked client\'s key is unknown');
 });
+
+t.test('sealing: AES-256-GCM bound to the client, the key named in the value, several keys for rotation', async (t) => {
+  const { seal, unseal } = await import('../../src/modules/dns/seal.js');
+  const oldKey = { keys: [Buffer.alloc(32, 1)] };
+  const both = { keys: [Buffer.alloc(32, 2), Buffer.alloc(32, 1)] };
+  const secret = Buffer.alloc(32, 9);
+  const sealed = seal(oldKey, 'client-a', secret);
+  t.same(unseal(oldKey, 'client-a', sealed), secret);
+  t.equal(unseal(oldKey, 'client-b', sealed), null, 'copied to another client, it does not open');
+  t.same(unseal(both, 'client-a', sealed), secret, 'an older key still opens what it sealed');
+  t.equal(unseal({ keys: [Buffer.alloc(32, 2)] }, 'client-a', sealed), null, 'another key does not');
+  const [v, id, iv, tag, body] = sealed.split('.');
+  const flipped = Buffer.from(body!, 'base64url');
+  flipped[0]! ^= 1;
+  t.equal(unseal(oldKey, 'client-a', [v, id, iv, tag, flipped.toString('base64url')].join('.')), null, 'tampering is detected');
+  t.not(seal(both, 'client-a', secret).split('.')[1], id, 'new secrets are sealed with the first key');
+  const configured = await loadSealKeys(database.db, both.keys);
+  t.equal(configured.keys, both.keys, 'configured keys win over the stored one');
+});

@@ -6,6 +6,7 @@ import { rows } from '../../src/db/client.js';
 import { sweep } from '../../src/modules/feeds/sweeper.js';
 import { prepareBatch, storeBatch } from '../../src/modules/indicators/ingest.js';
 import { TLP_MARKING_IDS } from '../../src/domain/stix.js';
+import { serialNewer } from '../../src/domain/rpz.js';
 import { adminToken, createMember, createTestApp, drainFeed, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
@@ -199,13 +200,63 @@ t.test('blocklists: shared infrastructure out unless asked, ETag and 304, rpz', 
   t.equal((await get('type=domain', { 'if-none-match': etag })).statusCode, 200, 'a change changes the ETag');
 
   const rpz = (await get('type=domain&format=rpz')).body;
-  t.match(rpz, /^\$TTL/);
+  t.match(rpz, /^\$ORIGIN rpz\.isop\.invalid\.\n\$TTL 60\n/);
   t.match(rpz, /\nblock-me\.com CNAME \.\n\*\.block-me\.com CNAME \./);
   t.match((await get('type=ipv4&format=rpz')).body, /\n32\.7\.8\.9\.45\.rpz-ip CNAME \./);
   const csv = parseCsv((await get('type=ipv4&format=csv')).body, { columns: true });
   t.same(csv, [{ type: 'ipv4', value: '45.9.8.7' }]);
   t.equal((await get('type=url&format=rpz')).statusCode, 400);
-  t.equal((await get('type=email')).statusCode, 400);
+  const badType = await get('type=email');
+  t.equal(badType.statusCode, 400);
+  t.match(json(badType).errors, [{ path: '/query/type', message: 'must be one of: domain, ipv4, ipv6, url' }], 'the message lists the allowed types');
+  t.match(json(await get('type=domain&format=xml')).errors, [{ path: '/query/format', message: 'must be one of: txt, csv, rpz' }], 'and the allowed formats');
+  t.match(json(await get('format=txt')).errors, [{ path: '/query/type', message: /must be one of: domain, ipv4, ipv6, url/ }], 'type is needed but for rpz');
+  t.match(json(await get('format=rpz&policy=drop')).errors, [{ path: '/query/policy', message: 'must be one of: nxdomain, nodata, walled_garden' }]);
+});
+
+t.test('RPZ files: cidr networks as rpz-ip prefixes, policies, origin, and a serial that rises with each change only', async (t) => {
+  const consumer = await createMember(app, admin, 'intermediary', 'BE');
+  const get = (query: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/v1/blocklist?${query}`, headers: { ...consumer.auth, ...headers } });
+  const serialOf = (zone: string) => Number(/SOA \S+ \S+ \( (\d+) /.exec(zone)![1]);
+  await push([
+    { type: 'cidr', value: '185.234.72.0/24', tlp: 'CLEAR', pap: 'GREEN' },
+    { type: 'cidr', value: '2a05:d014:100::/48', tlp: 'CLEAR', pap: 'GREEN' },
+    { type: 'ipv6', value: '2a05:d014:1::80', tlp: 'CLEAR', pap: 'GREEN' },
+    { type: 'domain', value: 'rpz-file.tv', tlp: 'CLEAR', pap: 'GREEN' },
+  ]);
+  const v4 = (await get('type=ipv4')).body.split('\n');
+  t.ok(v4.includes('185.234.72.0/24'), 'an IPv4 blocklist carries IPv4 networks');
+  t.notOk(v4.includes('2a05:d014:100::/48'));
+  t.ok((await get('type=ipv6')).body.split('\n').includes('2a05:d014:100::/48'), 'and an IPv6 one, IPv6 networks');
+  t.same((parseCsv((await get('type=ipv6&format=csv')).body, { columns: true }) as Array<{ type: string }>).map((r) => r.type).sort(), ['cidr', 'ipv6']);
+
+  const zone = await get('format=rpz');
+  t.equal(zone.statusCode, 200);
+  t.match(zone.body, /\n24\.0\.72\.234\.185\.rpz-ip CNAME \.\n/, 'IPv4 prefix trigger');
+  t.match(zone.body, /\n48\.zz\.100\.d014\.2a05\.rpz-ip CNAME \.\n/, 'IPv6 prefix trigger');
+  t.match(zone.body, /\n128\.80\.zz\.1\.d014\.2a05\.rpz-ip CNAME \.\n/, 'IPv6 address trigger');
+  t.match(zone.body, /\nrpz-file\.tv CNAME \.\n/, 'without a type: the whole zone');
+  t.match(zone.body, /\n@ IN SOA localhost\. hostmaster\.rpz\.isop\.invalid\. \( \d+ 300 60 1209600 60 \)\n@ IN NS localhost\.\n/);
+  t.match((await get('format=rpz&policy=nodata')).body, /\nrpz-file\.tv CNAME \*\.\n/, 'NODATA');
+  t.equal((await get('format=rpz&policy=walled_garden')).statusCode, 400, 'no walled garden without a notice page configured');
+  t.match((await get('format=rpz&origin=RPZ.Example.NET.')).body, /^\$ORIGIN rpz\.example\.net\.\n/, 'origin chosen by the consumer');
+  t.equal((await get('format=rpz&origin=bad..name')).statusCode, 400);
+  t.equal((await get('type=domain&policy=nodata')).statusCode, 400, 'policy is for rpz only');
+
+  const first = serialOf(zone.body);
+  const same = await get('format=rpz', { 'if-none-match': zone.headers.etag as string });
+  t.equal(same.statusCode, 304, 'nothing changed: same serial, same ETag');
+  // A change elsewhere (an agency-only indicator) is not a change of this blocklist.
+  await push([{ type: 'domain', value: 'rpz-agency-only.tv', tlp: 'AMBER' }]);
+  t.equal((await get('format=rpz', { 'if-none-match': zone.headers.etag as string })).statusCode, 304, 'a change the consumer may not see moves nothing');
+  const [added] = await push([{ type: 'domain', value: 'rpz-file-added.tv', tlp: 'CLEAR', pap: 'CLEAR' }]);
+  const second = serialOf((await get('format=rpz')).body);
+  t.ok(serialNewer(second, first), 'an addition raises the serial');
+  await app.inject({ method: 'DELETE', url: `/v1/indicators/${added!.id}`, headers: source.auth });
+  const third = serialOf((await get('format=rpz')).body);
+  t.ok(serialNewer(third, second), 'a withdrawal raises it again');
+  t.equal(serialOf((await get('format=rpz')).body), third, 'and it stays while nothing changes');
+  t.equal(serialOf((await get('type=domain&format=rpz')).body) > 0, true, 'each variant has its own serial');
 });
 
 /**

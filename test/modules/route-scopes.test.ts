@@ -54,6 +54,11 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/feeds': ['feed:read'],
   'GET /v1/feeds/:id/items': ['feed:read'],
   'GET /v1/blocklist': ['feed:read'],
+  // §4 resolver zones (intermediaries' RPZ over DNS).
+  'POST /v1/clients/:client_id/tsig-key': ['admin'],
+  'GET /v1/dns-zone': ['feed:read'],
+  'GET /v1/clients/:client_id/dns-zone': ['admin'],
+  'PATCH /v1/clients/:client_id/dns-zone': ['admin'],
 };
 
 const rowOf = (method: string, url: string): Access | undefined =>

@@ -273,8 +273,8 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
 
   /**
    * The caller's blocklist as a zone file. Its serial moves to the feed horizon (src/domain/rpz.ts,
-   * serialFor) when the records differ from the last ones this client was served for the same
-   * variant, so it rises with every change of the blocklist and only then.
+   * serialFor) when the entries differ from the last ones this client was served for the same
+   * variant (types, include_shared), so it rises with every change of the blocklist and only then.
    */
   async function rpzFile(caller: Caller, q: { type?: string; include_shared: boolean; policy?: RpzPolicy; origin?: string }, entries: BlocklistEntry[]): Promise<string> {
     const origin = q.origin?.toLowerCase().replace(/\.$/, '') ?? rpzConfig.origin;
@@ -290,9 +290,9 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     }
     const apex = { origin, serial: 0, nameServer: rpzConfig.nameServer, hostmaster: rpzConfig.hostmaster, ttl: rpzConfig.ttl, ...DEFAULT_SOA_TIMERS };
     const target = policyTarget(policy, rpzConfig.noticeHost);
-    const records = rpzZoneText(apex, target, entries);
+    // The serial follows the blocklist (its entries), not the consumer's choice of policy or origin.
     const variant = `${q.type ?? 'all'}|${q.include_shared}`;
-    const hash = createHash('sha256').update(records).digest('base64url');
+    const hash = createHash('sha256').update(entries.map((e) => `${e.type} ${e.value}\n`).join('')).digest('base64url');
     const serial = await withRetry(db, async (tx) => {
       const [held] = await tx.select().from(rpzFileSerials)
         .where(and(eq(rpzFileSerials.clientId, caller.clientId), eq(rpzFileSerials.variant, variant))).for('update');
