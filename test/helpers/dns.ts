@@ -13,9 +13,9 @@ export interface Reply { message: Message; raw: Buffer }
 let nextId = 1;
 
 /** Encodes a query, signed with `key` when given; returns it and the signer (for the answer's MAC). */
-export function query(question: Question, options: { key?: TsigKey; authorities?: Answer[]; id?: number; opcode?: number; sign?: (m: Buffer) => Buffer } = {}) {
+export function query(question: Question, options: { key?: TsigKey; authorities?: Answer[]; id?: number; opcode?: number; sign?: (m: Buffer) => Buffer; recursionDesired?: boolean } = {}) {
   const id = options.id ?? (nextId++ & 0xffff);
-  let raw = encode({ id, response: false, opcode: options.opcode ?? OPCODE.QUERY }, { questions: [question], ...(options.authorities ? { authorities: options.authorities } : {}) });
+  let raw = encode({ id, response: false, opcode: options.opcode ?? OPCODE.QUERY, recursionDesired: options.recursionDesired ?? false }, { questions: [question], ...(options.authorities ? { authorities: options.authorities } : {}) });
   let signer: TsigSigner | undefined;
   if (options.sign) raw = options.sign(raw);
   else if (options.key) {

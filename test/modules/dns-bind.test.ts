@@ -8,50 +8,15 @@
  * Skipped where BIND is not installed (.ci/run installs bind9, bind9-utils, bind9-dnsutils).
  */
 import t from 'tap';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startDnsPrimary } from '../../src/modules/dns/primary.js';
 import { loadSealKeys } from '../../src/modules/dns/seal.js';
 import { adminToken, createMember, createTestApp, json, type Member } from '../helpers/app.js';
+import { freePort, missingBind, run, startBind, until } from '../helpers/bind.js';
 
-const run = promisify(execFile);
-const BINARIES = ['named', 'named-checkzone', 'dig'];
-const missing = (await Promise.all(BINARIES.map((b) => run('sh', ['-c', `command -v ${b}`]).then(() => null, () => b)))).filter(Boolean);
+const missing = await missingBind();
 const skip = missing.length ? `BIND 9 is not installed (missing ${missing.join(', ')}): apt-get install bind9 bind9-utils bind9-dnsutils` : false;
-
-/** Waits for `check` to hold, polling; fails after `seconds` (bounded, no fixed sleeps). */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, seconds = 30): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (let wait = 25; ; wait = Math.min(wait * 2, 250)) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The fenced block after the marker `<!-- name -->` in the operator guide, placeholders filled in. */
-function snippet(name: string, values: Record<string, string>): string {
-  const guide = readFileSync(new URL('../../docs/resolver-zones.md', import.meta.url), 'utf8');
-  const m = new RegExp(`<!-- ${name} -->\\s*\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\``).exec(guide);
-  if (!m) throw new Error(`no snippet ${name} in docs/resolver-zones.md`);
-  return m[1]!.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-    if (!(key in values)) throw new Error(`snippet ${name}: no value for {{${key}}}`);
-    return values[key]!;
-  });
-}
 
 t.test('BIND 9 follows an intermediary\'s zone: policy answers, NOTIFY, withdrawal, the sharing rule', { skip }, async (t) => {
   const { app, database, config, logs } = await createTestApp(t, { RPZ_ORIGIN: 'rpz.isop.test' });
@@ -85,45 +50,13 @@ t.test('BIND 9 follows an intermediary\'s zone: policy answers, NOTIFY, withdraw
   const port = await freePort();
   await app.inject({ method: 'PATCH', url: `/v1/clients/${created.client_id}/dns-zone`, headers: { authorization: `Bearer ${admin}` }, payload: { notify: [`127.0.0.1:${port}`] } });
 
-  // BIND's working directory: its configuration, a local zone standing in for the Internet, its copy of the RPZ.
-  const dir = mkdtempSync(join(tmpdir(), 'isop-bind-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const rpzSnippet = snippet('bind-secondary', { zone, key_name: keyName, secret, primary: '127.0.0.1', primary_port: String(dns.port), file: 'rpz.db' });
-  writeFileSync(join(dir, 'named.conf'), `
-options {
-  directory "${dir}";
-  pid-file "${dir}/named.pid";
-  session-keyfile "${dir}/session.key";
-  managed-keys-directory "${dir}";
-  listen-on port ${port} { 127.0.0.1; };
-  listen-on-v6 { none; };
-  recursion yes;
-  allow-query { 127.0.0.1; };
-  dnssec-validation no;
-  notify no;
-${snippet('bind-policy', { zone })}
-};
-controls { };
-${rpzSnippet}
-// Stands in for the Internet: every name under tv. resolves, one of them into the listed network.
-zone "tv" { type primary; file "tv.db"; };
-`);
-  writeFileSync(join(dir, 'tv.db'), `$TTL 60
-@ IN SOA ns.tv. hostmaster.tv. ( 1 3600 600 86400 60 )
-@ IN NS ns.tv.
-ns IN A 127.0.0.1
-* IN A 192.0.2.80
-in-listed-network IN A 185.234.72.19
-`);
-  // named drops to an unprivileged user when started as root; that user writes the zone copy here.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chmodSync(dir, 0o777);
-  const named: ChildProcess = spawn('named', ['-g', '-c', join(dir, 'named.conf'), ...(asRoot ? ['-u', 'nobody'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: string[] = [];
-  named.stdout!.on('data', (d) => log.push(String(d)));
-  named.stderr!.on('data', (d) => log.push(String(d)));
-  t.teardown(() => { named.kill('SIGTERM'); if (process.env.NAMED_LOG) writeFileSync(process.env.NAMED_LOG, log.join('')); });
-  t.teardown(() => { if (t.passing()) return; t.comment(`named's log:\n${log.join('').slice(-6000)}`); });
+  const bind = await startBind({ zone, keyName, secret, primaryPort: dns.port, port, tvRecords: { 'in-listed-network': '185.234.72.19' } });
+  t.teardown(async () => {
+    if (process.env.NAMED_LOG) writeFileSync(process.env.NAMED_LOG, bind.log());
+    if (!t.passing()) t.comment(`named's log:\n${bind.log().slice(-6000)}`);
+    await bind.stop();
+  });
+  const dir = bind.dir;
 
   const dig = async (name: string) => {
     const { stdout } = await run('dig', ['-p', String(port), '@127.0.0.1', '+tries=1', '+time=2', '+noall', '+comments', '+answer', name, 'A']);
@@ -147,8 +80,8 @@ in-listed-network IN A 185.234.72.19
   const [fresh] = await push([{ type: 'domain', value: 'fresh-pirate.tv', tlp: 'CLEAR', pap: 'CLEAR' }]);
   await until('the new indicator to be blocked', async () => (await dig('fresh-pirate.tv')).status === 'NXDOMAIN');
   t.pass('blocked after NOTIFY');
-  t.match(log.join(''), /notify from 127\.0\.0\.1/i, 'BIND acted on our NOTIFY');
-  t.match(log.join(''), /Transfer status: success/, 'and transferred');
+  t.match(bind.log(), /notify from 127\.0\.0\.1/i, 'BIND acted on our NOTIFY');
+  t.match(bind.log(), /Transfer status: success/, 'and transferred');
 
   await app.inject({ method: 'DELETE', url: `/v1/indicators/${fresh!.id}`, headers: partner.auth });
   await until('the withdrawn indicator to resolve again', async () => (await dig('fresh-pirate.tv')).status === 'NOERROR');

@@ -17,6 +17,7 @@ export const names = untyped.name;
 export const OPCODE = { QUERY: 0, NOTIFY: 4 } as const;
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, NOTAUTH: 9 } as const;
 const AA = 1 << 10;
+const RD = 1 << 8;
 
 /** A decoded message with the header fields dns-packet decodes but does not declare. */
 export type Message = DecodedPacket & { opcode: string; rcode: string };
@@ -25,10 +26,10 @@ export function decode(buf: Buffer): Message {
   return dnsPacket.decode(buf) as Message;
 }
 
-export interface Header { id: number; opcode?: number; rcode?: number; authoritative?: boolean; response?: boolean }
+export interface Header { id: number; opcode?: number; rcode?: number; authoritative?: boolean; response?: boolean; recursionDesired?: boolean }
 
 export function encode(header: Header, sections: { questions?: Question[]; answers?: Answer[]; authorities?: Answer[] }): Buffer {
-  const flags = ((header.opcode ?? OPCODE.QUERY) << 11) | (header.authoritative ? AA : 0) | (header.rcode ?? RCODE.NOERROR);
+  const flags = ((header.opcode ?? OPCODE.QUERY) << 11) | (header.authoritative ? AA : 0) | (header.recursionDesired ? RD : 0) | (header.rcode ?? RCODE.NOERROR);
   return dnsPacket.encode({ type: header.response === false ? 'query' : 'response', id: header.id, flags, ...sections });
 }
 
