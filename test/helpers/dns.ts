@@ -42,13 +42,13 @@ export async function udpExchange(port: number, raw: Buffer, host = '127.0.0.1')
  * Sends one request over TCP and collects answers until `done` says the exchange is over (a
  * transfer ends with its second SOA) or the server closes.
  */
-export async function tcpExchange(port: number, raw: Buffer, done: (answers: Buffer[]) => boolean, host = '127.0.0.1'): Promise<Buffer[]> {
-  const socket = net.connect(port, host);
+export async function tcpExchange(port: number, raw: Buffer, done: (answers: Buffer[]) => boolean, timeoutMs = 30_000): Promise<Buffer[]> {
+  const socket = net.connect(port, '127.0.0.1');
   const reader = new FrameReader();
   const got: Buffer[] = [];
   try {
     return await new Promise<Buffer[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('TCP exchange timed out')), 30_000);
+      const timer = setTimeout(() => reject(new Error('TCP exchange timed out')), timeoutMs);
       socket.on('error', reject);
       socket.on('close', () => { clearTimeout(timer); resolve(got); });
       socket.on('data', (chunk) => {
@@ -71,7 +71,7 @@ export function verifyAll(key: TsigKey, signer: TsigSigner, answers: Buffer[]): 
 export interface Transfer { messages: Message[]; records: Answer[]; bytes: number }
 
 /** AXFR, or IXFR from `serial`, over TCP; every message's signature checked. */
-export async function transfer(port: number, zone: string, key: TsigKey, serial?: number): Promise<Transfer> {
+export async function transfer(port: number, zone: string, key: TsigKey, serial?: number, timeoutMs = 30_000): Promise<Transfer> {
   const question: Question = { name: zone, type: serial === undefined ? 'AXFR' : 'IXFR', class: 'IN' };
   const authorities = serial === undefined ? undefined : [{
     name: zone, type: 'SOA', ttl: 0, class: 'IN',
@@ -83,21 +83,24 @@ export async function transfer(port: number, zone: string, key: TsigKey, serial?
   let current: number | undefined;
   let state: 'start' | 'axfr' | 'del' | 'add' | 'end' = 'start';
   let seen = 0;
+  let read = 0;
   const answers = await tcpExchange(port, raw, (all) => {
-    const last = decode(all[all.length - 1]!);
-    if (last.rcode !== 'NOERROR') return true;
-    for (const a of (last.answers ?? []).filter((r) => (r.type as string) !== 'TSIG')) {
-      const soa = a.type === 'SOA' ? (a.data as { serial: number }).serial : undefined;
-      seen++;
-      if (seen === 1) { current = soa; continue; }
-      if (state === 'start') state = soa === undefined || soa === current ? (soa === current && seen === 2 ? 'end' : 'axfr') : 'del';
-      else if (state === 'axfr' && soa === current) state = 'end';
-      else if (state === 'del' && soa !== undefined) state = 'add';
-      else if (state === 'add' && soa !== undefined) state = soa === current ? 'end' : 'del';
+    for (; read < all.length; read++) {
+      const message = decode(all[read]!);
+      if (message.rcode !== 'NOERROR') return true;
+      for (const a of (message.answers ?? []).filter((r) => (r.type as string) !== 'TSIG')) {
+        const soa = a.type === 'SOA' ? (a.data as { serial: number }).serial : undefined;
+        seen++;
+        if (seen === 1) { current = soa; continue; }
+        if (state === 'start') state = soa === undefined || soa === current ? (soa === current && seen === 2 ? 'end' : 'axfr') : 'del';
+        else if (state === 'axfr' && soa === current) state = 'end';
+        else if (state === 'del' && soa !== undefined) state = 'add';
+        else if (state === 'add' && soa !== undefined) state = soa === current ? 'end' : 'del';
+      }
     }
     // A single SOA answering an IXFR means "up to date".
     return state === 'end' || (serial !== undefined && seen === 1 && all.length === 1);
-  });
+  }, timeoutMs);
   verifyAll(key, signer!, answers);
   const messages = answers.map(decode);
   return { messages, records: messages.flatMap((m) => (m.answers ?? []).filter((a) => a.type !== 'TSIG' as never)), bytes: answers.reduce((n, a) => n + a.length, 0) };

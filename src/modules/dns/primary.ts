@@ -164,7 +164,12 @@ export async function startDnsPrimary(options: DnsPrimaryOptions): Promise<DnsPr
       }
       await writer.add(make.ns());
       for await (const page of zoneEntries(tx as unknown as Executor, zone.clientId)) {
-        for (const e of page) for (const r of make.triggers(e)) await writer.add(r);
+        for (const e of page) {
+          for (const r of make.triggers(e)) {
+            const sent = writer.add(r);
+            if (sent) await sent;
+          }
+        }
       }
       await writer.add(soa);
     }, { isolationLevel: 'repeatable read', accessMode: 'read only' });

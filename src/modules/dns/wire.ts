@@ -92,16 +92,18 @@ export class TransferWriter {
     return this.first ? names.encode(this.question.name).length + 4 : 0;
   }
 
-  async add(record: Answer): Promise<void> {
+  /** Adds a record; a promise (to await) only when a full message went out. */
+  add(record: Answer): Promise<void> | undefined {
     const size = untyped.answer.encodingLength(record);
-    if (this.batch.length && this.bytes + size > MESSAGE_BUDGET) await this.flush();
+    const flushed = this.batch.length && this.bytes + size > MESSAGE_BUDGET ? this.flush() : undefined;
     this.batch.push(record);
     this.bytes += size;
     this.records++;
+    return flushed;
   }
 
-  async flush(): Promise<void> {
-    if (!this.batch.length) return;
+  flush(): Promise<void> {
+    if (!this.batch.length) return Promise.resolve();
     let message = encode({ id: this.id, authoritative: true }, { ...(this.first ? { questions: [this.question] } : {}), answers: this.batch });
     if (this.signer) message = this.signer.sign(message);
     this.first = false;
@@ -109,6 +111,6 @@ export class TransferWriter {
     this.bytes = 12;
     this.messages++;
     this.octets += message.length;
-    await this.send(message);
+    return this.send(message);
   }
 }

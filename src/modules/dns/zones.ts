@@ -109,16 +109,22 @@ export async function zoneState(db: Executor, clientId: string): Promise<ZoneSta
   return row ? stateOf(row) : undefined;
 }
 
-/** The zone's entries in pages (keyset order), for AXFR. */
-export async function* zoneEntries(db: Executor, clientId: string, pageSize = 10_000): AsyncGenerator<RpzEntry[]> {
-  let after: RpzEntry | undefined;
-  for (;;) {
-    const page = await rows<RpzEntry>(db, sql`select type, value from dns_zone_records
-      where client_id = ${clientId} ${after ? sql`and (type, value) > (${after.type}, ${after.value})` : sql``}
-      order by type, value limit ${pageSize}`);
-    if (page.length) yield page;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1];
+/**
+ * The zone's entries in pages, for AXFR: one query read through a cursor, so the cost is one scan
+ * whatever the size (paging with LIMIT let stale statistics turn each page into a scan of the
+ * zone). `db` must be a transaction.
+ */
+export async function* zoneEntries(tx: Executor, clientId: string, pageSize = 10_000): AsyncGenerator<RpzEntry[]> {
+  await tx.execute(sql`declare zone_entries no scroll cursor for
+    select type, value from dns_zone_records where client_id = ${clientId} order by type, value`);
+  try {
+    for (;;) {
+      const page = await rows<RpzEntry>(tx, sql`fetch ${sql.raw(String(pageSize))} from zone_entries`);
+      if (page.length) yield page;
+      if (page.length < pageSize) return;
+    }
+  } finally {
+    await tx.execute(sql`close zone_entries`);
   }
 }
 
@@ -213,18 +219,25 @@ export async function refreshZone(db: Database, owner: ZoneOwner, horizon: strin
           select 'add' as op, * from (select * from wanted except select * from held) a
           union all
           select 'del' as op, * from (select * from held except select * from wanted) d`)
+      // The indicators of the touched values are fetched by value alone (materialised), and the rule
+      // judged on those rows: the planner cannot trade the observable index for a scan of every
+      // active indicator (as it did with statistics older than a bulk load).
       : await rows<Change>(tx, sql`
-          with touched as (
+          with touched as materialized (
             select distinct i.type, i.value from indicator_changes c join indicators i on i.id = c.indicator_id
             where c.xid >= ${zone.position}::xid8 and c.xid < ${horizon}::xid8 and i.type in ${ZONE_TYPES}
               and (c.only_orgs is null or ${owner.orgId}::uuid = any(c.only_orgs))
-          ), judged as (
-            select t.type, t.value,
-              exists (select 1 from indicators i where i.type = t.type and i.value = t.value and ${inZone(caller, 'i')}) as wanted,
-              exists (select 1 from dns_zone_records r where r.client_id = ${owner.clientId} and r.type = t.type and r.value = t.value) as held
-            from touched t
+          ), candidates as materialized (
+            select j.* from touched t join indicators j on j.type = t.type and j.value = t.value
+          ), wanted as (
+            select distinct x.type, x.value from candidates x where ${inZone(caller, 'x')}
+          ), held as (
+            select r.type, r.value from touched t join dns_zone_records r
+              on r.client_id = ${owner.clientId} and r.type = t.type and r.value = t.value
           )
-          select case when wanted then 'add' else 'del' end as op, type, value from judged where wanted <> held`);
+          select 'add' as op, * from (select * from wanted except select * from held) a
+          union all
+          select 'del' as op, * from (select * from held except select * from wanted) d`);
     const reconciled = full ? sql`, reconciled_at = now()` : sql``;
     if (!changes.length) {
       await finish(sql`shape = shape${reconciled}`);
