@@ -14,7 +14,7 @@ try {
   const document = await openApiDocument();
   mkdirSync(fileURLToPath(new URL('openapi/', projectRoot)), { recursive: true });
   writeFileSync(target, `${JSON.stringify(document, null, 2)}\n`);
-  const paths = Object.keys((document.paths as Record<string, unknown> | undefined) ?? {}).length;
+  const paths = Object.keys(document.paths ?? {}).length;
   process.stdout.write(`wrote ${target} (${paths} paths)\n`);
 } catch (err) {
   process.stderr.write(`openapi: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

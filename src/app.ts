@@ -25,6 +25,7 @@ import body from './plugins/body.js';
 import input from './plugins/input.js';
 import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
+import { requireOperationIds } from './plugins/operation-ids.js';
 import problems, { clientErrorHandler, frameworkErrors, HttpProblem } from './plugins/problems.js';
 import rateLimits from './plugins/rate-limits.js';
 
@@ -116,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!route.url.startsWith('/v1/') || route.schema?.querystring) return;
     route.schema = { ...route.schema, querystring: { type: 'object', properties: {}, additionalProperties: false } };
   });
+
+  requireOperationIds(app);
 
   await app.register(swagger, {
     openapi: {

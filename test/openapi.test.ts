@@ -1,12 +1,15 @@
 import t from 'tap';
+import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { requireOperationIds } from '../src/plugins/operation-ids.js';
 import { createTestApp, json } from './helpers/app.js';
 
 const committedPath = new URL('../openapi/openapi.json', import.meta.url);
 const { app } = await createTestApp(t);
 
 const served = await app.inject({ method: 'GET', url: '/openapi.json' });
-const document = json<Record<string, any>>(served);
+const document = json<OpenAPIV3_1.Document>(served);
 
 t.test('the committed openapi/openapi.json matches the code', async (t) => {
   t.equal(served.statusCode, 200);
@@ -52,7 +55,43 @@ t.test('every $ref resolves to a component', async (t) => {
       continue;
     }
     const [, section, name] = match;
-    if (!document.components?.[section!]?.[decodeURIComponent(name!)]) t.fail(`${at}: $ref ${ref} does not resolve`);
+    const components = document.components as Record<string, Record<string, unknown> | undefined> | undefined;
+    if (!components?.[section!]?.[decodeURIComponent(name!)]) t.fail(`${at}: $ref ${ref} does not resolve`);
   }
   t.pass(`${refs.length} references checked`);
+});
+
+t.test('every operation has a unique camelCase operationId', async (t) => {
+  const seen = new Map<string, string>();
+  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of methods) {
+      const operation = (item as OpenAPIV3_1.PathItemObject | undefined)?.[method];
+      if (!operation) continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      const id = operation.operationId;
+      t.match(id, /^[a-z][A-Za-z0-9]*$/, `${where} has a camelCase operationId`);
+      if (id && seen.has(id)) t.fail(`${where} reuses the operationId ${id} of ${seen.get(id)}`);
+      if (id) seen.set(id, where);
+    }
+  }
+  t.ok(seen.size >= 20, `${seen.size} operations checked`);
+});
+
+t.test('a documented route without a camelCase operationId, or with a taken one, stops the app at start', async (t) => {
+  const build = async (declare: (instance: ReturnType<typeof Fastify>) => void) => {
+    const probe = Fastify();
+    requireOperationIds(probe);
+    await probe.register(async (child) => declare(child as never));
+    t.teardown(() => probe.close());
+    return probe.ready();
+  };
+  await t.rejects(build((c) => c.get('/v1/a', async () => 'x')), /GET \/v1\/a has no camelCase operationId/);
+  await t.rejects(build((c) => c.get('/v1/a', { schema: { operationId: 'Get_a' } }, async () => 'x')), /no camelCase operationId/);
+  await t.rejects(build((c) => {
+    c.get('/v1/a', { schema: { operationId: 'getA' } }, async () => 'x');
+    c.get('/v1/b', { schema: { operationId: 'getA' } }, async () => 'x');
+  }), /operationId getA of GET \/v1\/b is already used by GET \/v1\/a/);
+  await t.resolves(build((c) => c.get('/hidden', { schema: { hide: true } }, async () => 'x')), 'hidden routes are not in the document');
+  await t.resolves(build((c) => c.get('/v1/a', { schema: { operationId: 'getA' } }, async () => 'x')));
 });

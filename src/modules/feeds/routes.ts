@@ -163,7 +163,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
   app.get('/v1/feed', {
     onRequest: app.authorize('feed:read'),
     schema: {
-      tags, summary: 'The caller\'s change feed: items and tombstones after a cursor, gap-free',
+      tags, operationId: 'getFeed', summary: 'The caller\'s change feed: items and tombstones after a cursor, gap-free',
       description: 'Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). ' +
         '`format=` wins over the Accept header.',
       querystring: FeedQuery,
@@ -183,7 +183,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
 
   app.post('/v1/feeds', {
     onRequest: app.authorize('feed:read'),
-    schema: { tags, summary: 'Save a named set of feed filters', body: Type.Ref(SavedFeedCreate), response: { 201: Type.Ref(SavedFeed), ...problemResponses(400, 401, 403) } },
+    schema: { tags, operationId: 'createSavedFeed', summary: 'Save a named set of feed filters', body: Type.Ref(SavedFeedCreate), response: { 201: Type.Ref(SavedFeed), ...problemResponses(400, 401, 403) } },
   }, async (request, reply) => {
     const caller = callerOf(request);
     const body = request.body as { name: string; filters: FeedFilters };
@@ -195,7 +195,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
 
   app.get('/v1/feeds', {
     onRequest: app.authorize('feed:read'),
-    schema: { tags, summary: 'The caller organisation\'s saved feeds', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SavedFeed)), next_cursor: Type.Null() }), ...problemResponses(401, 403) } },
+    schema: { tags, operationId: 'listSavedFeeds', summary: 'The caller organisation\'s saved feeds', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SavedFeed)), next_cursor: Type.Null() }), ...problemResponses(401, 403) } },
   }, async (request) => {
     const caller = callerOf(request);
     const items = await db.select({ id: savedFeeds.id, name: savedFeeds.name, filters: savedFeeds.filters })
@@ -206,7 +206,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
   app.get('/v1/feeds/:id/items', {
     onRequest: app.authorize('feed:read'),
     schema: {
-      tags, summary: 'A saved feed\'s items: same cursor and formats as /v1/feed',
+      tags, operationId: 'getSavedFeedItems', summary: 'A saved feed\'s items: same cursor and formats as /v1/feed',
       params: IdParams, querystring: Type.Object(FeedQueryBase, { additionalProperties: false }),
       response: { 200: feedPageResponse, ...problemResponses(400, 401, 403, 404) },
     },

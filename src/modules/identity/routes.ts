@@ -75,7 +75,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
 
   app.get('/.well-known/jwks.json', {
     config: { public: true },
-    schema: { tags, summary: 'Public keys that verify access tokens', response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
+    schema: { tags, operationId: 'getJwks', summary: 'Public keys that verify access tokens', response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return app.keyRing.jwks;
@@ -85,7 +85,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     bodyLimit: 8 * 1024,
     config: { public: true, acceptsForm: true, rateLimit: { max: opts.tokenRateLimitMax, timeWindow: opts.rateLimitWindowMs } },
     schema: {
-      tags, summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
+      tags, operationId: 'issueToken', summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
       security: [{ clientBasic: [] }, {}], // HTTP Basic, or the credentials in the body
       body: Type.Ref(TokenRequest),
       response: { 200: Type.Ref(TokenResponse), ...problemResponses(400, 401) },
@@ -123,7 +123,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
 
   app.post('/v1/orgs', {
     onRequest: app.authorize('admin'),
-    schema: { tags, summary: 'Create an organisation (admin)', body: Type.Ref(OrgCreate), response: { 201: Type.Ref(Org), ...problemResponses(400, 401, 403, 409) } },
+    schema: { tags, operationId: 'createOrg', summary: 'Create an organisation (admin)', body: Type.Ref(OrgCreate), response: { 201: Type.Ref(Org), ...problemResponses(400, 401, 403, 409) } },
   }, async (request, reply) => {
     const row = await createOrg(db, request.body as OrgCreate);
     reply.code(201);
@@ -133,7 +133,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
   app.get('/v1/orgs', {
     onRequest: app.authorize('authenticated'),
     schema: {
-      tags, summary: 'The organisation directory',
+      tags, operationId: 'listOrgs', summary: 'The organisation directory',
       response: { 200: Type.Object({ items: Type.Array(Type.Ref(OrgDirectoryEntry)), next_cursor: Type.Null() }), ...problemResponses(401) },
     },
   }, async () => {
@@ -144,7 +144,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
   app.post('/v1/orgs/:id/clients', {
     onRequest: app.authorize('admin'),
     schema: {
-      tags, summary: 'Create a client for an organisation (admin); the secret is shown once',
+      tags, operationId: 'createClient', summary: 'Create a client for an organisation (admin); the secret is shown once',
       params: IdParams, body: Type.Ref(ClientCreate), response: { 201: Type.Ref(ClientCreated), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
@@ -177,7 +177,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
   app.delete('/v1/clients/:client_id', {
     onRequest: app.authorize('admin'),
     schema: {
-      tags, summary: 'Revoke a client (admin): token requests fail at once, issued tokens within 30 s',
+      tags, operationId: 'revokeClient', summary: 'Revoke a client (admin): token requests fail at once, issued tokens within 30 s',
       params: Type.Object({ client_id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
     },
@@ -190,7 +190,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
 
   app.post('/v1/sharing-groups', {
     onRequest: app.authorize('admin'),
-    schema: { tags, summary: 'Create a sharing group (admin)', body: Type.Ref(SharingGroupCreate), response: { 201: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403) } },
+    schema: { tags, operationId: 'createSharingGroup', summary: 'Create a sharing group (admin)', body: Type.Ref(SharingGroupCreate), response: { 201: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403) } },
   }, async (request, reply) => {
     const body = request.body as { name: string; members: string[] };
     await assertOrgsExist(db, body.members, '/body/members');
@@ -205,7 +205,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
 
   app.patch('/v1/sharing-groups/:id', {
     onRequest: app.authorize('admin'),
-    schema: { tags, summary: 'Rename a sharing group or replace its members (admin)', params: IdParams, body: Type.Ref(SharingGroupPatch), response: { 200: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags, operationId: 'updateSharingGroup', summary: 'Rename a sharing group or replace its members (admin)', params: IdParams, body: Type.Ref(SharingGroupPatch), response: { 200: Type.Ref(SharingGroup), ...problemResponses(400, 401, 403, 404) } },
   }, async (request) => {
     const { id } = request.params as { id: string };
     const body = request.body as { name?: string; members?: string[] };
@@ -233,7 +233,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
 
   app.get('/v1/sharing-groups', {
     onRequest: app.authorize('authenticated'),
-    schema: { tags, summary: 'Sharing groups: all for admins, otherwise those the caller belongs to', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SharingGroup)), next_cursor: Type.Null() }), ...problemResponses(401) } },
+    schema: { tags, operationId: 'listSharingGroups', summary: 'Sharing groups: all for admins, otherwise those the caller belongs to', response: { 200: Type.Object({ items: Type.Array(Type.Ref(SharingGroup)), next_cursor: Type.Null() }), ...problemResponses(401) } },
   }, async (request) => {
     const caller = callerOf(request);
     const isAdmin = caller.scopes.has('admin');

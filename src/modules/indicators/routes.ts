@@ -79,7 +79,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     bodyLimit: MAX_BATCH_BYTES,
     config: { bulkBody: true }, // parsed in pieces, held against the node's byte budget (src/plugins/body.ts)
     schema: {
-      tags, summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
+      tags, operationId: 'submitIndicators', summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
       description: 'With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. ' +
         'An `Idempotency-Key` header replays the first response for 24 hours.',
       querystring: Type.Object({ atomic: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
@@ -155,7 +155,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
 
   app.get('/v1/indicators/:id', {
     onRequest: app.authorize('indicators:read'),
-    schema: { tags, summary: 'One indicator the caller may receive (404 otherwise, never 403)', params: IdParams, response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags, operationId: 'getIndicator', summary: 'One indicator the caller may receive (404 otherwise, never 403)', params: IdParams, response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id);
     if (!json) throw notFound('indicator');
@@ -165,7 +165,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   app.get('/v1/indicators', {
     onRequest: app.authorize('indicators:read'),
     schema: {
-      tags, summary: 'List indicators: partners their own (or with received=true what they receive), others what they receive',
+      tags, operationId: 'listIndicators', summary: 'List indicators: partners their own (or with received=true what they receive), others what they receive',
       querystring: Type.Object({
         type: Type.Optional(StringEnum(INDICATOR_TYPES)),
         value: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
@@ -214,7 +214,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   app.patch('/v1/indicators/:id', {
     onRequest: app.authorize('indicators:write'),
     schema: {
-      tags, summary: 'Change handling or descriptive fields (source only) → new version',
+      tags, operationId: 'updateIndicator', summary: 'Change handling or descriptive fields (source only) → new version',
       description: 'Atomic: concurrent changes apply one after the other, none is lost. Send `If-Match: "<version>"` ' +
         '(the ETag of the indicator) to change it only if nobody else did since you read it; otherwise 412.',
       params: IdParams, headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }), body: Type.Ref(IndicatorPatch),
@@ -263,7 +263,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   app.delete('/v1/indicators/:id', {
     onRequest: app.authorize(['indicators:write', 'admin']),
     preValidation: async (request) => { request.body ??= {}; }, // the body is optional
-    schema: { tags, summary: 'Withdraw an indicator (source or admin); former recipients get a tombstone', params: IdParams, body: Type.Ref(WithdrawBody), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags, operationId: 'withdrawIndicator', summary: 'Withdraw an indicator (source or admin); former recipients get a tombstone', params: IdParams, body: Type.Ref(WithdrawBody), response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const caller = callerOf(request);
     const { id } = request.params as { id: string };
@@ -287,7 +287,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
   app.get('/v1/lookup', {
     onRequest: app.authorize('indicators:read'),
     schema: {
-      tags, summary: 'Everything the caller may receive about one observable, and the warninglists it is on',
+      tags, operationId: 'lookupObservable', summary: 'Everything the caller may receive about one observable, and the warninglists it is on',
       querystring: Type.Object({
         type: StringEnum(INDICATOR_TYPES),
         value: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -313,13 +313,13 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
 
   app.get('/v1/warninglists', {
     onRequest: app.authorize('authenticated'),
-    schema: { tags: ['warninglists'], summary: 'The warninglists values are checked against', response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), action: Type.String(), description: Type.String(), entries: Type.Integer() })) }) } },
+    schema: { tags: ['warninglists'], operationId: 'listWarninglists', summary: 'The warninglists values are checked against', response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), action: Type.String(), description: Type.String(), entries: Type.Integer() })) }) } },
   }, async () => ({ items: app.warninglists.lists() }));
 
   app.post('/v1/warninglists/:name/entries', {
     onRequest: app.authorize('admin'),
     schema: {
-      tags: ['warninglists'], summary: 'Add entries (domains, IPs, CIDRs) to a warninglist (admin); a new name creates a list',
+      tags: ['warninglists'], operationId: 'addWarninglistEntries', summary: 'Add entries (domains, IPs, CIDRs) to a warninglist (admin); a new name creates a list',
       params: Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }, { additionalProperties: false }),
       body: Type.Ref(WarninglistEntriesBody),
       response: { 201: Type.Object({ list: Type.String(), action: Type.String(), added: Type.Integer() }), ...problemResponses(400, 401, 403) },
