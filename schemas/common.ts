@@ -44,10 +44,32 @@ export const Problem = Type.Object({
   errors: Type.Optional(Type.Array(Type.Ref(ProblemDetail))),
 }, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' });
 
-/** Standard error responses, merged into each route's `response`. */
+/** What each error status means in this API, for the OpenAPI document. */
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: a parameter, property or value the schema does not allow (`errors` names each)',
+  401: 'No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme)',
+  403: 'The credentials lack a scope this operation needs',
+  404: 'No such resource, or not one the caller may see',
+  406: 'None of the media types in `Accept` can be served',
+  409: 'Conflicts with the current state',
+  412: 'The `If-Match` version is not the current one',
+  413: 'The request body is larger than this operation accepts',
+  415: 'The request body is not of a media type this operation accepts',
+  422: 'Understood but not processable as sent (e.g. an atomic batch with a rejected item, or an idempotency key reused with another body)',
+  429: 'Too many requests from this client or address; `Retry-After` says when to try again',
+  500: 'Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs',
+  503: 'Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again',
+};
+
+/** Standard error responses (RFC 9457 problem documents), merged into each route's `response`. */
 export function problemResponses(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const s of statuses) out[s] = Type.Ref(Problem);
+  for (const s of statuses) {
+    out[s] = Type.Unsafe({
+      description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem',
+      content: { 'application/problem+json': { schema: Type.Ref(Problem) } },
+    });
+  }
   return out;
 }
 

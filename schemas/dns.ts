@@ -28,6 +28,6 @@ export const DnsZone = Type.Object({
 export const DnsZonePatch = Type.Object({
   policy: Type.Optional(Type.Ref(RpzPolicy)),
   notify: Type.Optional(Type.Array(Type.String({ maxLength: 60, description: 'IPv4 or IPv6 address, optional port: 192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53' }), { maxItems: 16, uniqueItems: true })),
-}, { $id: 'DnsZonePatch', additionalProperties: false, minProperties: 1 });
+}, { $id: 'DnsZonePatch', additionalProperties: false, minProperties: 1, examples: [{ policy: 'walled_garden', notify: ['192.0.2.53', '[2001:db8::53]:5353'] }] });
 
 export const dnsSchemas = [RpzPolicy, TsigKeyIssued, DnsZone, DnsZonePatch];

@@ -30,7 +30,7 @@ export const FeedFiltersSchema = Type.Object({
 export const SavedFeedCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   filters: Type.Ref(FeedFiltersSchema),
-}, { $id: 'SavedFeedCreate', additionalProperties: false });
+}, { $id: 'SavedFeedCreate', additionalProperties: false, examples: [{ name: 'Live sports domains', filters: { types: ['domain', 'url'], sectors: ['live_sports'], min_confidence: 60 } }] });
 
 export const SavedFeed = Type.Object({
   id: Uuid, name: Type.String(), filters: Type.Ref(FeedFiltersSchema),

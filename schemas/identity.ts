@@ -12,7 +12,7 @@ export const OrgCreate = Type.Object({
   kind: Type.Ref(OrgKind),
   country: CountryCode,
   sectors: Type.Optional(Type.Array(Type.Ref(Sector), { uniqueItems: true, maxItems: 7 })),
-}, { $id: 'OrgCreate', additionalProperties: false });
+}, { $id: 'OrgCreate', additionalProperties: false, examples: [{ name: 'Premier Sports Rights', kind: 'partner', country: 'GB', sectors: ['live_sports'] }] });
 export type OrgCreate = Static<typeof OrgCreate>;
 
 export const Org = Type.Object({
@@ -31,7 +31,7 @@ export const OrgDirectoryEntry = Type.Object({
 export const ClientCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   scopes: Type.Optional(Type.Array(Type.Ref(Scope), { uniqueItems: true, minItems: 1 })),
-}, { $id: 'ClientCreate', additionalProperties: false });
+}, { $id: 'ClientCreate', additionalProperties: false, examples: [{ name: 'ingest-bot' }, { name: 'feed-reader', scopes: ['feed:read'] }] });
 
 export const ClientCreated = Type.Object({
   client_id: Type.String(),
@@ -46,7 +46,7 @@ export const TokenRequest = Type.Object({
   client_id: Type.Optional(Type.String({ maxLength: 200 })),
   client_secret: Type.Optional(Type.String({ maxLength: 500 })),
   scope: Type.Optional(Type.String({ maxLength: 500 })),
-}, { $id: 'TokenRequest', additionalProperties: false });
+}, { $id: 'TokenRequest', additionalProperties: false, examples: [{ grant_type: 'client_credentials', client_id: 'isop_3kTqW9vZ2mLxR8pA', client_secret: 'kQ0x…shown-once-at-creation', scope: 'feed:read' }] });
 export type TokenRequest = Static<typeof TokenRequest>;
 
 export const TokenResponse = Type.Object({
@@ -59,12 +59,12 @@ export const TokenResponse = Type.Object({
 export const SharingGroupCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   members: Type.Array(Uuid, { uniqueItems: true, maxItems: 10000 }),
-}, { $id: 'SharingGroupCreate', additionalProperties: false });
+}, { $id: 'SharingGroupCreate', additionalProperties: false, examples: [{ name: 'Live-sports task force', members: ['01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a', '01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0b'] }] });
 
 export const SharingGroupPatch = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   members: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 10000 })),
-}, { $id: 'SharingGroupPatch', additionalProperties: false, minProperties: 1 });
+}, { $id: 'SharingGroupPatch', additionalProperties: false, minProperties: 1, examples: [{ members: ['01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a'] }] });
 
 export const SharingGroup = Type.Object({
   id: Uuid, name: Type.String(), members: Type.Array(Uuid),

@@ -110,6 +110,15 @@ export const IndicatorBatch = Type.Object({
   items: Type.Array(Type.Ref(IndicatorInput), { minItems: 1, maxItems: MAX_BATCH_ITEMS }),
 }, {
   $id: 'IndicatorBatch', additionalProperties: false,
+  examples: [{
+    defaults: { tlp: 'AMBER', pap: 'GREEN', sector: 'live_sports', categories: ['iptv_service'] },
+    items: [
+      { type: 'domain', value: 'superstreamz.tv', relations: [{ type: 'resolves_to', target: { type: 'ipv4', value: '185.234.72.19' } }] },
+      { type: 'ipv4', value: '185.234.72.19', confidence: 80 },
+      { type: 'crypto_address', platform: 'btc', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' },
+      { type: 'tracking_id', platform: 'google_analytics', value: 'G-7XK2M9QZ4P', tlp: 'RED', audience: { orgs: ['01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a'] } },
+    ],
+  }],
   description: `At most ${MAX_BATCH_ITEMS.toLocaleString('en')} items and ${MAX_BATCH_BYTES / 2 ** 20} MiB; JSON nested at most ${MAX_JSON_DEPTH} levels deep. ` +
     `With its defaults applied to every item that uses them, a batch may weigh at most ${MAX_BATCH_WEIGHT / 2 ** 20} MiB (413 otherwise; nothing is stored).`,
 });
@@ -136,6 +145,7 @@ export const BatchResult = Type.Object({
 
 export const IndicatorPatch = Type.Object(handlingAndDescription, {
   $id: 'IndicatorPatch', additionalProperties: false, minProperties: 1,
+  examples: [{ tlp: 'RED', audience: { orgs: ['01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a'] } }, { description: 'Mirror of the main site since 2026-11-30', confidence: 90 }],
 });
 
 export const SourceRef = Type.Object({ org_id: Uuid, name: Type.String() });
@@ -193,13 +203,13 @@ export const LookupResult = Type.Object({
 
 export const WithdrawBody = Type.Object({
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-}, { $id: 'WithdrawBody', additionalProperties: false });
+}, { $id: 'WithdrawBody', additionalProperties: false, examples: [{ reason: 'Site taken down and the domain is parked' }] });
 
 export const WarninglistEntriesBody = Type.Object({
   entries: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10_000 }),
   action: Type.Optional(StringEnum(['reject', 'flag'])),
   description: Type.Optional(Type.String({ maxLength: 500 })),
-}, { $id: 'WarninglistEntriesBody', additionalProperties: false });
+}, { $id: 'WarninglistEntriesBody', additionalProperties: false, examples: [{ entries: ['cdn.example-video.net', '203.0.113.0/24'], action: 'flag', description: 'Shared video CDN' }] });
 
 export const indicatorSchemas = [
   IndicatorType, TlpLevel, PapLevel, Grading, Audience, Exclusion, Reference, Evidence, Relation,

@@ -25,7 +25,7 @@ import body from './plugins/body.js';
 import input from './plugins/input.js';
 import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
-import { requireOperationIds } from './plugins/operation-ids.js';
+import { documentErrorResponses, openApiOptions, requireOperationIds } from './plugins/route-documentation.js';
 import problems, { clientErrorHandler, frameworkErrors, HttpProblem } from './plugins/problems.js';
 import rateLimits from './plugins/rate-limits.js';
 
@@ -119,25 +119,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   requireOperationIds(app);
+  documentErrorResponses(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'I-SOP Exchange API',
-        version: API_VERSION,
-        description: 'Public-private sharing of anti-piracy indicators between rights holders, agencies and intermediaries.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          clientBasic: { type: 'http', scheme: 'basic' },
-        },
-      },
-      security: [{ bearer: [] }],
-    },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
-  });
+  await app.register(swagger, openApiOptions(API_VERSION));
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(problems);

@@ -2,7 +2,7 @@ import t from 'tap';
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { requireOperationIds } from '../src/plugins/operation-ids.js';
+import { requireOperationIds } from '../src/plugins/route-documentation.js';
 import { createTestApp, json } from './helpers/app.js';
 
 const committedPath = new URL('../openapi/openapi.json', import.meta.url);

@@ -87,7 +87,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     schema: {
       tags, operationId: 'issueToken', summary: 'OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic)',
       security: [{ clientBasic: [] }, {}], // HTTP Basic, or the credentials in the body
-      body: Type.Ref(TokenRequest),
+      body: { content: { 'application/json': { schema: Type.Ref(TokenRequest) }, 'application/x-www-form-urlencoded': { schema: Type.Ref(TokenRequest) } } },
       response: { 200: Type.Ref(TokenResponse), ...problemResponses(400, 401) },
     },
   }, async (request, reply) => {

@@ -1,0 +1,3306 @@
+export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public keys that verify access tokens */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OAuth 2.0 client-credentials grant (form, JSON or HTTP Basic) */
+        post: operations["issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A snapshot of the caller's active receivable values of one type, one per line, or its Response Policy Zone
+         * @description Shared infrastructure is left out unless include_shared=true, disputed values always. IP blocklists carry the `cidr` networks of their family too. format=rpz is a DNS Response Policy Zone: without `type` it holds every domain, address and network (as rpz-ip triggers); its SOA serial rises with every change of the caller's blocklist; `policy` defaults to the one set for the caller's resolver zone, else nxdomain. ETag/If-None-Match make unchanged polls cheap.
+         */
+        get: operations["getBlocklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a client (admin): token requests fail at once, issued tokens within 30 s */
+        delete: operations["revokeClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{client_id}/dns-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An intermediary client's resolver zone (admin) */
+        get: operations["getDnsZone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Choose an intermediary client's policy (NXDOMAIN, NODATA, walled garden) and the secondaries NOTIFYed of its zone's changes (admin)
+         * @description A new policy changes every record: the zone gets a new serial and secondaries transfer it whole.
+         */
+        patch: operations["updateDnsZone"];
+        trace?: never;
+    };
+    "/v1/clients/{client_id}/tsig-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new TSIG key for an intermediary client's resolver zone (admin); the old key stops at once, the new secret is shown once */
+        post: operations["rotateTsigKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dns-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's resolver zone: its name, TSIG key name, policy and current serial */
+        get: operations["getOwnDnsZone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's change feed: items and tombstones after a cursor, gap-free
+         * @description Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). `format=` wins over the Accept header.
+         */
+        get: operations["getFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller organisation's saved feeds */
+        get: operations["listSavedFeeds"];
+        put?: never;
+        /** Save a named set of feed filters */
+        post: operations["createSavedFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feeds/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A saved feed's items: same cursor and formats as /v1/feed */
+        get: operations["getSavedFeedItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List indicators: partners their own (or with received=true what they receive), others what they receive */
+        get: operations["listIndicators"];
+        put?: never;
+        /**
+         * Submit up to 10,000 indicators; each item is stored or rejected on its own
+         * @description With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. An `Idempotency-Key` header replays the first response for 24 hours.
+         */
+        post: operations["submitIndicators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/indicators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One indicator the caller may receive (404 otherwise, never 403) */
+        get: operations["getIndicator"];
+        put?: never;
+        post?: never;
+        /** Withdraw an indicator (source or admin); former recipients get a tombstone */
+        delete: operations["withdrawIndicator"];
+        options?: never;
+        head?: never;
+        /**
+         * Change handling or descriptive fields (source only) → new version
+         * @description Atomic: concurrent changes apply one after the other, none is lost. Send `If-Match: "<version>"` (the ETag of the indicator) to change it only if nobody else did since you read it; otherwise 412.
+         */
+        patch: operations["updateIndicator"];
+        trace?: never;
+    };
+    "/v1/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the caller may receive about one observable, and the warninglists it is on */
+        get: operations["lookupObservable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation directory */
+        get: operations["listOrgs"];
+        put?: never;
+        /** Create an organisation (admin) */
+        post: operations["createOrg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{id}/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a client for an organisation (admin); the secret is shown once */
+        post: operations["createClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sharing-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sharing groups: all for admins, otherwise those the caller belongs to */
+        get: operations["listSharingGroups"];
+        put?: never;
+        /** Create a sharing group (admin) */
+        post: operations["createSharingGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sharing-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a sharing group or replace its members (admin) */
+        patch: operations["updateSharingGroup"];
+        trace?: never;
+    };
+    "/v1/warninglists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The warninglists values are checked against */
+        get: operations["listWarninglists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/warninglists/{name}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add entries (domains, IPs, CIDRs) to a warninglist (admin); a new name creates a list */
+        post: operations["addWarninglistEntries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description Long lists of organisations count towards the weight of every indicator they are given to: a sharing group is lighter */
+        Audience: {
+            countries?: string[];
+            /** @description Sharing groups the submitting organisation is a member of (the secretariat may name any) */
+            groups?: string[];
+            kinds?: ("partner" | "agency" | "intermediary")[];
+            orgs?: string[];
+        };
+        BatchResult: {
+            results: components["schemas"]["ItemResult"][];
+            summary: {
+                created: number;
+                rejected: number;
+                unchanged: number;
+                updated: number;
+            };
+        };
+        /**
+         * @example {
+         *       "name": "ingest-bot"
+         *     }
+         * @example {
+         *       "name": "feed-reader",
+         *       "scopes": [
+         *         "feed:read"
+         *       ]
+         *     }
+         */
+        ClientCreate: {
+            name: string;
+            scopes?: components["schemas"]["Scope"][];
+        };
+        ClientCreated: {
+            client_id: string;
+            /** @description Shown once; only a slow hash is stored. */
+            client_secret: string;
+            name: string;
+            scopes: components["schemas"]["Scope"][];
+            tsig_key?: components["schemas"]["TsigKeyIssued"];
+        };
+        DnsZone: {
+            /** @enum {string} */
+            algorithm: "hmac-sha256";
+            client_id: string;
+            /** @description domains, addresses and networks in the zone */
+            entries: number;
+            key_name: string;
+            /** @description secondaries told of each change (address or address:port) */
+            notify: string[];
+            policy: components["schemas"]["RpzPolicy"];
+            /** @description SOA serial of the zone's current version */
+            serial: number;
+            zone: string;
+        };
+        /**
+         * @example {
+         *       "policy": "walled_garden",
+         *       "notify": [
+         *         "192.0.2.53",
+         *         "[2001:db8::53]:5353"
+         *       ]
+         *     }
+         */
+        DnsZonePatch: {
+            notify?: string[];
+            policy?: components["schemas"]["RpzPolicy"];
+        };
+        Evidence: {
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            captured_at?: string;
+            description?: string;
+            sha256: string;
+        };
+        Exclusion: {
+            countries?: string[];
+            orgs?: string[];
+        };
+        FeedFilters: {
+            include_shared?: boolean;
+            min_confidence?: number;
+            sectors?: ("film_tv" | "music" | "live_sports" | "software" | "publishing" | "games" | "other")[];
+            tlp?: ("CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED")[];
+            types?: ("domain" | "url" | "ipv4" | "ipv6" | "cidr" | "asn" | "email" | "iban" | "crypto_address" | "payment_account" | "social_account" | "app" | "tracking_id")[];
+        };
+        FeedPage: {
+            has_more: boolean;
+            items: (components["schemas"]["Indicator"] | components["schemas"]["Tombstone"])[];
+            /** @description Opaque; ask again with it to get only what changed since */
+            next_cursor: string;
+        };
+        /** @description 3x5x2 grading; conditions (at most 2,000 characters) required when handling is C */
+        Grading: {
+            /** @enum {string} */
+            assessment: "A" | "B" | "C" | "D" | "E";
+            conditions?: string;
+            /** @enum {string} */
+            handling: "P" | "C";
+            /** @enum {string} */
+            source: "1" | "2" | "3";
+        };
+        /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+        Indicator: {
+            /** @enum {string} */
+            attribution?: "named" | "anonymous";
+            audience?: components["schemas"]["Audience"] | null;
+            categories: string[];
+            confidence: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            created_at?: string;
+            description: string | null;
+            disputed: boolean;
+            evidence: components["schemas"]["Evidence"][];
+            exclude?: components["schemas"]["Exclusion"] | null;
+            first_seen: string | null;
+            grading: components["schemas"]["Grading"] | null;
+            /** Format: uuid */
+            id: string;
+            last_seen: string | null;
+            pap: components["schemas"]["Pap"];
+            platform: string | null;
+            references: components["schemas"]["Reference"][];
+            relations: components["schemas"]["Relation"][];
+            sector: string | null;
+            shared_infrastructure: string[];
+            source: {
+                name: string;
+                /** Format: uuid */
+                org_id: string;
+            } | null;
+            /** @enum {string} */
+            status: "active" | "withdrawn" | "expired";
+            tags: string[];
+            tlp: components["schemas"]["Tlp"];
+            type: components["schemas"]["IndicatorType"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_from: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_until: string;
+            value: string;
+            version: number;
+            withdrawn_reason?: string | null;
+        };
+        /**
+         * @description At most 10,000 items and 16 MiB; JSON nested at most 32 levels deep. With its defaults applied to every item that uses them, a batch may weigh at most 64 MiB (413 otherwise; nothing is stored).
+         * @example {
+         *       "defaults": {
+         *         "tlp": "AMBER",
+         *         "pap": "GREEN",
+         *         "sector": "live_sports",
+         *         "categories": [
+         *           "iptv_service"
+         *         ]
+         *       },
+         *       "items": [
+         *         {
+         *           "type": "domain",
+         *           "value": "superstreamz.tv",
+         *           "relations": [
+         *             {
+         *               "type": "resolves_to",
+         *               "target": {
+         *                 "type": "ipv4",
+         *                 "value": "185.234.72.19"
+         *               }
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "type": "ipv4",
+         *           "value": "185.234.72.19",
+         *           "confidence": 80
+         *         },
+         *         {
+         *           "type": "crypto_address",
+         *           "platform": "btc",
+         *           "value": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+         *         },
+         *         {
+         *           "type": "tracking_id",
+         *           "platform": "google_analytics",
+         *           "value": "G-7XK2M9QZ4P",
+         *           "tlp": "RED",
+         *           "audience": {
+         *             "orgs": [
+         *               "01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a"
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        IndicatorBatch: {
+            defaults?: components["schemas"]["IndicatorDefaults"];
+            items: components["schemas"]["IndicatorInput"][];
+        };
+        /** @description Fields applied to every item that does not set them. Checked once: invalid defaults make the whole batch a 400. They count towards the weight of every item that uses them. An indicator may weigh at most 64 KiB (about the size of its JSON without spaces), the batch's defaults included; a heavier item is rejected on its own. */
+        IndicatorDefaults: {
+            /** @enum {string} */
+            attribution?: "named" | "anonymous";
+            audience?: components["schemas"]["Audience"];
+            categories?: string[];
+            confidence?: number;
+            description?: string;
+            evidence?: components["schemas"]["Evidence"][];
+            exclude?: components["schemas"]["Exclusion"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            first_seen?: string;
+            grading?: components["schemas"]["Grading"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            last_seen?: string;
+            pap?: components["schemas"]["Pap"];
+            /** @description Chain, provider, store or social network; required exactly for the types that have one */
+            platform?: string;
+            references?: components["schemas"]["Reference"][];
+            relations?: components["schemas"]["Relation"][];
+            /** @enum {string} */
+            sector?: "film_tv" | "music" | "live_sports" | "software" | "publishing" | "games" | "other";
+            tags?: string[];
+            tlp?: components["schemas"]["Tlp"];
+            type?: components["schemas"]["IndicatorType"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_from?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_until?: string;
+        };
+        /** @description An indicator may weigh at most 64 KiB (about the size of its JSON without spaces), the batch's defaults included; a heavier item is rejected on its own. Text may not contain NUL characters or unpaired surrogates. */
+        IndicatorInput: {
+            /** @enum {string} */
+            attribution?: "named" | "anonymous";
+            audience?: components["schemas"]["Audience"];
+            categories?: string[];
+            confidence?: number;
+            description?: string;
+            evidence?: components["schemas"]["Evidence"][];
+            exclude?: components["schemas"]["Exclusion"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            first_seen?: string;
+            grading?: components["schemas"]["Grading"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            last_seen?: string;
+            pap?: components["schemas"]["Pap"];
+            /** @description Chain, provider, store or social network; required exactly for the types that have one */
+            platform?: string;
+            references?: components["schemas"]["Reference"][];
+            relations?: components["schemas"]["Relation"][];
+            /** @enum {string} */
+            sector?: "film_tv" | "music" | "live_sports" | "software" | "publishing" | "games" | "other";
+            tags?: string[];
+            tlp?: components["schemas"]["Tlp"];
+            type: components["schemas"]["IndicatorType"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_from?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_until?: string;
+            value: string;
+        };
+        IndicatorList: {
+            items: components["schemas"]["Indicator"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "tlp": "RED",
+         *       "audience": {
+         *         "orgs": [
+         *           "01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a"
+         *         ]
+         *       }
+         *     }
+         * @example {
+         *       "description": "Mirror of the main site since 2026-11-30",
+         *       "confidence": 90
+         *     }
+         */
+        IndicatorPatch: {
+            /** @enum {string} */
+            attribution?: "named" | "anonymous";
+            audience?: components["schemas"]["Audience"];
+            categories?: string[];
+            confidence?: number;
+            description?: string;
+            evidence?: components["schemas"]["Evidence"][];
+            exclude?: components["schemas"]["Exclusion"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            first_seen?: string;
+            grading?: components["schemas"]["Grading"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            last_seen?: string;
+            pap?: components["schemas"]["Pap"];
+            references?: components["schemas"]["Reference"][];
+            relations?: components["schemas"]["Relation"][];
+            /** @enum {string} */
+            sector?: "film_tv" | "music" | "live_sports" | "software" | "publishing" | "games" | "other";
+            tags?: string[];
+            tlp?: components["schemas"]["Tlp"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_from?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_until?: string;
+        };
+        /** @enum {string} */
+        IndicatorType: "domain" | "url" | "ipv4" | "ipv6" | "cidr" | "asn" | "email" | "iban" | "crypto_address" | "payment_account" | "social_account" | "app" | "tracking_id";
+        ItemResult: {
+            errors?: {
+                message: string;
+                path: string;
+            }[];
+            /** Format: uuid */
+            id?: string;
+            index: number;
+            /** @enum {string} */
+            status: "created" | "updated" | "unchanged" | "rejected";
+            value?: string;
+            warnings?: string[];
+        };
+        LookupResult: {
+            indicators: components["schemas"]["Indicator"][];
+            platform: string | null;
+            type: components["schemas"]["IndicatorType"];
+            value: string;
+            warninglists: components["schemas"]["WarninglistHit"][];
+        };
+        Org: {
+            /** @description ISO 3166-1 alpha-2 */
+            country: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["OrgKind"];
+            name: string;
+            sectors: components["schemas"]["Sector"][];
+        };
+        /**
+         * @example {
+         *       "name": "Premier Sports Rights",
+         *       "kind": "partner",
+         *       "country": "GB",
+         *       "sectors": [
+         *         "live_sports"
+         *       ]
+         *     }
+         */
+        OrgCreate: {
+            /** @description ISO 3166-1 alpha-2 */
+            country: string;
+            kind: components["schemas"]["OrgKind"];
+            name: string;
+            sectors?: components["schemas"]["Sector"][];
+        };
+        OrgDirectoryEntry: {
+            /** @description ISO 3166-1 alpha-2 */
+            country: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["OrgKind"];
+            name: string;
+        };
+        /** @enum {string} */
+        OrgKind: "partner" | "agency" | "intermediary" | "secretariat";
+        /**
+         * @description Permissible Actions Protocol
+         * @enum {string}
+         */
+        Pap: "CLEAR" | "GREEN" | "AMBER" | "RED";
+        /** @description RFC 9457 problem details */
+        Problem: {
+            detail: string;
+            errors?: components["schemas"]["ProblemDetail"][];
+            status: number;
+            title: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ProblemDetail: {
+            message: string;
+            /** @description JSON pointer into the request: /body/..., /query/..., /params/... */
+            path: string;
+        };
+        Reference: {
+            id?: string;
+            /** @enum {string} */
+            kind: "court_order" | "case" | "notice" | "url";
+            /** Format: uri */
+            url?: string;
+        };
+        Relation: {
+            target: {
+                /** @description Chain, provider, store or social network; required exactly for the types that have one */
+                platform?: string;
+                type: components["schemas"]["IndicatorType"];
+                value: string;
+            };
+            /** @enum {string} */
+            type: "resolves_to" | "hosted_on" | "redirects_to" | "mirror_of" | "uses_payment" | "operated_by" | "advertised_on" | "related_to";
+        };
+        /**
+         * @description What the resolver answers for a listed name or address: NXDOMAIN, NODATA, or a CNAME to the notice page (walled_garden, when the server has RPZ_NOTICE_HOST)
+         * @enum {string}
+         */
+        RpzPolicy: "nxdomain" | "nodata" | "walled_garden";
+        SavedFeed: {
+            filters: components["schemas"]["FeedFilters"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @example {
+         *       "name": "Live sports domains",
+         *       "filters": {
+         *         "types": [
+         *           "domain",
+         *           "url"
+         *         ],
+         *         "sectors": [
+         *           "live_sports"
+         *         ],
+         *         "min_confidence": 60
+         *       }
+         *     }
+         */
+        SavedFeedCreate: {
+            filters: components["schemas"]["FeedFilters"];
+            name: string;
+        };
+        /** @enum {string} */
+        Scope: "indicators:write" | "indicators:read" | "outcomes:read" | "outcomes:write" | "feed:read" | "admin";
+        /** @enum {string} */
+        Sector: "film_tv" | "music" | "live_sports" | "software" | "publishing" | "games" | "other";
+        SharingGroup: {
+            /** Format: uuid */
+            id: string;
+            members: string[];
+            name: string;
+        };
+        /**
+         * @example {
+         *       "name": "Live-sports task force",
+         *       "members": [
+         *         "01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a",
+         *         "01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0b"
+         *       ]
+         *     }
+         */
+        SharingGroupCreate: {
+            members: string[];
+            name: string;
+        };
+        /**
+         * @example {
+         *       "members": [
+         *         "01938a7e-4c2f-7d1e-9b3a-5f6e7d8c9b0a"
+         *       ]
+         *     }
+         */
+        SharingGroupPatch: {
+            members?: string[];
+            name?: string;
+        };
+        /**
+         * @description FIRST TLP 2.0
+         * @enum {string}
+         */
+        Tlp: "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED";
+        /**
+         * @example {
+         *       "grant_type": "client_credentials",
+         *       "client_id": "isop_3kTqW9vZ2mLxR8pA",
+         *       "client_secret": "kQ0x…shown-once-at-creation",
+         *       "scope": "feed:read"
+         *     }
+         */
+        TokenRequest: {
+            client_id?: string;
+            client_secret?: string;
+            /** @enum {string} */
+            grant_type: "client_credentials";
+            scope?: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            expires_in: number;
+            scope: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+        };
+        /** @description Sent to former recipients when an indicator is withdrawn, expires or is no longer theirs */
+        Tombstone: {
+            /** Format: uuid */
+            id: string;
+            platform: string | null;
+            /** @enum {string} */
+            status: "withdrawn" | "expired" | "revoked";
+            type: components["schemas"]["IndicatorType"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            updated_at: string;
+            value: string;
+            version: number;
+        };
+        /** @description The TSIG key of an intermediary client's resolver zone */
+        TsigKeyIssued: {
+            /** @enum {string} */
+            algorithm: "hmac-sha256";
+            key_name: string;
+            /** @description base64; shown once (kept sealed, see the operator guide) */
+            secret: string;
+            /** @description the resolver zone (RPZ) of this client, to transfer from the DNS primary */
+            zone: string;
+        };
+        /**
+         * @example {
+         *       "entries": [
+         *         "cdn.example-video.net",
+         *         "203.0.113.0/24"
+         *       ],
+         *       "action": "flag",
+         *       "description": "Shared video CDN"
+         *     }
+         */
+        WarninglistEntriesBody: {
+            /** @enum {string} */
+            action?: "reject" | "flag";
+            description?: string;
+            entries: string[];
+        };
+        WarninglistHit: {
+            /** @enum {string} */
+            action: "reject" | "flag";
+            entry: string;
+            list: string;
+        };
+        /**
+         * @example {
+         *       "reason": "Site taken down and the domain is parked"
+         *     }
+         */
+        WithdrawBody: {
+            reason?: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBlocklist: {
+        parameters: {
+            query?: {
+                format?: "txt" | "csv" | "rpz";
+                include_shared?: boolean;
+                /** @description format=rpz: the zone's name (its $ORIGIN); default `RPZ_ORIGIN` */
+                origin?: string;
+                /** @description format=rpz: what the resolver answers — NXDOMAIN, NODATA, or a CNAME to the notice page (walled_garden) */
+                policy?: "nxdomain" | "nodata" | "walled_garden";
+                /** @description required except with format=rpz */
+                type?: "domain" | "ipv4" | "ipv6" | "url";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The values, one per line; a zone file for format=rpz */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Unchanged since the ETag in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDnsZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsZone"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateDnsZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DnsZonePatch"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsZone"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateTsigKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The TSIG key of an intermediary client's resolver zone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TsigKeyIssued"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnDnsZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsZone"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFeed: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page; omit to start from the beginning */
+                cursor?: string;
+                format?: "json" | "ndjson" | "csv" | "stix";
+                include_shared?: boolean;
+                limit?: number;
+                min_confidence?: number;
+                /** @description comma-separated: film_tv, music, live_sports, software, publishing, games, other */
+                sectors?: string;
+                /** @description comma-separated: CLEAR, GREEN, AMBER, AMBER+STRICT, RED */
+                tlp?: string;
+                /** @description comma-separated: domain, url, ipv4, ipv6, cidr, asn, email, iban, crypto_address, payment_account, social_account, app, tracking_id */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the feed. NDJSON, CSV and STIX carry the next cursor in X-Next-Cursor (and X-Has-More). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                    "application/stix+json;version=2.1": {
+                        [key: string]: unknown;
+                    };
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSavedFeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SavedFeed"][];
+                        next_cursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSavedFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedFeedCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeed"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSavedFeedItems: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page; omit to start from the beginning */
+                cursor?: string;
+                format?: "json" | "ndjson" | "csv" | "stix";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the feed. NDJSON, CSV and STIX carry the next cursor in X-Next-Cursor (and X-Has-More). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                    "application/stix+json;version=2.1": {
+                        [key: string]: unknown;
+                    };
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIndicators: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                platform?: string;
+                received?: boolean;
+                status?: "active" | "withdrawn" | "expired";
+                type?: "domain" | "url" | "ipv4" | "ipv6" | "cidr" | "asn" | "email" | "iban" | "crypto_address" | "payment_account" | "social_account" | "app" | "tracking_id";
+                value?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorList"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitIndicators: {
+        parameters: {
+            query?: {
+                atomic?: boolean;
+            };
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndicatorBatch"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description atomic batch with rejected items (nothing stored), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicator"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawBody"];
+            };
+        };
+        responses: {
+            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicator"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateIndicator: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndicatorPatch"];
+            };
+        };
+        responses: {
+            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicator"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is not the current one */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookupObservable: {
+        parameters: {
+            query: {
+                platform?: string;
+                type: "domain" | "url" | "ipv4" | "ipv6" | "cidr" | "asn" | "email" | "iban" | "crypto_address" | "payment_account" | "social_account" | "app" | "tracking_id";
+                value: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupResult"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrgs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrgDirectoryEntry"][];
+                        next_cursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOrg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Org"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientCreated"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSharingGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SharingGroup"][];
+                        next_cursor: null;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSharingGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharingGroupCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingGroup"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSharingGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharingGroupPatch"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingGroup"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWarninglists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            description: string;
+                            entries: number;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addWarninglistEntries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarninglistEntriesBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        action: string;
+                        added: number;
+                        list: string;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
