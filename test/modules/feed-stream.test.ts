@@ -4,6 +4,7 @@
  * with DATABASE_URL, across two app instances sharing one PostgreSQL database.
  */
 import t from 'tap';
+import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import postgres from 'postgres';
 import { loadConfig } from '../../src/config.js';
@@ -155,7 +156,8 @@ t.test('a subscriber that does not read is dropped; one that reads gets everythi
   const description = 'x'.repeat(9_000);
   const pushed = [];
   for (let batch = 0; batch < 4; batch++) {
-    pushed.push(...await push(Array.from({ length: 225 }, (_, i) => ({ type: 'domain', value: `heavy-${batch}-${i}.com`, description }))));
+    // For this agency only, so that other tests' consumers need not page through them.
+    pushed.push(...await push(Array.from({ length: 225 }, (_, i) => ({ type: 'domain', value: `heavy-${batch}-${i}.com`, description, audience: { orgs: [agency.orgId] } }))));
   }
   await reader.until(() => ids(reader).length >= pushed.length, 'every item at the reader', 60_000);
   for (let i = 0; i < 600 && await closedSlow() !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -192,6 +194,21 @@ t.test('the query is checked like the feed\'s; a client may hold only so many st
   again!.close();
 });
 
+t.test('a stream ends when its token expires, with its position told', async (t) => {
+  const agency = await createMember(app, admin, 'agency', 'EE');
+  const stranger = await createMember(app, admin, 'agency', 'LV');
+  const { cursor } = await drainFeed(app, agency);
+  // A token of this client that lives three seconds (the token endpoint gives at least a minute).
+  const short = app.jwt.sign({ sub: agency.clientId, org: agency.orgId, org_kind: 'agency', scope: 'feed:read', jti: randomUUID() }, { expiresIn: '3s' });
+  const stream = await openStream(base, `/v1/feed/stream?cursor=${encodeURIComponent(cursor)}`, { authorization: `Bearer ${short}` });
+  t.teardown(() => stream.close());
+  t.equal(stream.status, 200);
+  await push([{ type: 'domain', value: 'not-for-estonia.com', tlp: 'RED', audience: { orgs: [stranger.orgId] } }]);
+  await stream.until(() => stream.ended, 'the end of the stream at the token\'s expiry');
+  t.same(stream.events, []);
+  t.same((await drainFeed(app, agency, { cursor: stream.lastEventId })).entries, [], 'the last id told is where the feed stands');
+});
+
 t.test('a revoked client\'s streams end within a heartbeat, and it cannot reconnect', async (t) => {
   const agency = await createMember(app, admin, 'agency', 'HU');
   const stream = await subscribe(agency);
@@ -203,39 +220,44 @@ t.test('a revoked client\'s streams end within a heartbeat, and it cannot reconn
   t.equal(after.status, 401, 'and it cannot come back');
 });
 
-t.test('shutdown ends every stream, with the last position, so SIGTERM is not held', async (t) => {
-  const other = await createTestApp(t, ENV);
-  const otherAdmin = await adminToken(other.app);
-  const agency = await createMember(other.app, otherAdmin, 'agency', 'GR');
-  const stranger = await createMember(other.app, otherAdmin, 'agency', 'BG');
-  const partner = await createMember(other.app, otherAdmin, 'partner', 'FR', { sectors: ['music'] });
-  const otherBase = await baseUrl(other.app);
-  const streams = [await openStream(otherBase, '/v1/feed/stream', agency.auth), await openStream(otherBase, '/v1/feed/stream?types=ipv4', agency.auth)];
-  await streams[0]!.until(() => streams[0]!.retry !== undefined, 'the stream open');
-  // A change only for someone else: the position moves; the shutdown tells it.
-  const pushed = await other.app.inject({ method: 'POST', url: '/v1/indicators', headers: partner.auth, payload: { items: [{ type: 'domain', value: 'for-bulgaria.com', tlp: 'RED', audience: { orgs: [stranger.orgId] } }] } });
-  t.equal(pushed.statusCode, 200);
-  await other.app.close();
-  for (const stream of streams) await stream.until(() => stream.ended, 'the end of the stream');
-  t.ok(streams[0]!.lastEventId, 'the stream\'s last position was told before it ended');
-  t.same(streams.map((s) => s.events.length), [0, 0]);
-});
-
-/** A second instance of the service on the same PostgreSQL database (another node). */
-async function secondNode(t: Tap, env: Record<string, string>) {
+/**
+ * Another instance of the service on this test's database: with a connection pool (and listener)
+ * of its own — another node — or on this instance's database handle, which it leaves open.
+ */
+async function anotherInstance(t: Tap, env: Record<string, string>, pool: 'own' | 'shared') {
   const config = loadConfig({ LOG_LEVEL: 'silent', BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID, BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET, RATE_LIMIT_MAX: '100000', ...env });
-  const handle = await openDatabase({ url: databaseUrl!, max: 5 });
+  const handle = pool === 'own' ? await openDatabase({ url: databaseUrl!, max: 5 }) : { ...database, close: async () => {} };
   const { app: node } = await startRuntime(config, { database: handle });
   t.teardown(() => node.close());
   return { node, base: await baseUrl(node) };
 }
 type Tap = { teardown(fn: () => unknown): void };
 
+t.test('shutdown ends every stream, with the last position, so SIGTERM is not held', async (t) => {
+  // No heartbeat comes in the meantime to tell the position: only the shutdown does.
+  const other = await anotherInstance(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' }, 'shared');
+  const agency = await createMember(app, admin, 'agency', 'GR');
+  const stranger = await createMember(app, admin, 'agency', 'BG');
+  const { cursor } = await drainFeed(app, agency);
+  const streams = await Promise.all(['', '&types=ipv4'].map((q) => openStream(other.base, `/v1/feed/stream?cursor=${encodeURIComponent(cursor)}${q}`, agency.auth)));
+  t.same(streams.map((s) => s.status), [200, 200]);
+  const before = streams[0]!.lastEventId;
+  const witness = await subscribe(stranger, '', other.base);
+  // A change only for someone else: the agency's position moves past it; the shutdown tells it.
+  const [hidden] = await push([{ type: 'domain', value: 'for-bulgaria.com', tlp: 'RED', audience: { orgs: [stranger.orgId] } }]);
+  await witness.until(has(witness, hidden!.id), 'the change served on the other instance');
+  await other.node.close();
+  for (const stream of streams) await stream.until(() => stream.ended, 'the end of the stream');
+  t.not(streams[0]!.lastEventId, before, 'the stream\'s last position was told before it ended');
+  t.same((await drainFeed(app, agency, { cursor: streams[0]!.lastEventId })).entries, [], 'and it is where the feed stands');
+  t.same(streams.map((s) => s.events.length), [0, 0]);
+});
+
 const onPostgres = { skip: database.driver !== 'postgres' && 'needs several connections to one PostgreSQL database (DATABASE_URL)' };
 
 t.test('two nodes on one database: a subscriber on B gets what is committed on A, one listener per node', onPostgres, async (t) => {
   // B's heartbeat is long, so that nothing but a notification can bring it the change.
-  const b = await secondNode(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' });
+  const b = await anotherInstance(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' }, 'own');
   const agency = await createMember(app, admin, 'agency', 'PT');
   const onB = await subscribe(agency, '', b.base);
   const alsoOnB = await subscribe(agency, '&types=domain', b.base);
@@ -250,7 +272,7 @@ t.test('two nodes on one database: a subscriber on B gets what is committed on A
 });
 
 t.test('a change held behind an older transaction arrives once that ends, though it sends no notification', onPostgres, async (t) => {
-  const b = await secondNode(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' });
+  const b = await anotherInstance(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' }, 'own');
   const agency = await createMember(app, admin, 'agency', 'SI');
   const stream = await subscribe(agency, '', b.base);
   // An older transaction of this database, with an xid, that will write nothing to the change log.

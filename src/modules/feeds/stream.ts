@@ -45,6 +45,8 @@ const CONCURRENCY = 4;
 const REPOLL_MS = 250;
 /** After a failed round (the database unreachable): how soon to try again. */
 const RETRY_AFTER_ERROR_MS = 1_000;
+/** At shutdown: how long streams may take to flush their last bytes before they are cut. */
+const SHUTDOWN_MS = 1_000;
 /** The SSE `retry:` field: how long a client waits before it reconnects. */
 const RECONNECT_MS = 2_000;
 
@@ -77,6 +79,12 @@ const same = (a: FeedPosition, b: FeedPosition) => compareFeedPositions(a, b) ==
 
 /** `data:` lines for a JSON text (PostgreSQL prints none with a line break, but a break would end the event). */
 const dataLines = (json: string) => `data: ${/[\r\n]/.test(json) ? json.replace(/\r\n|\r|\n/g, '\ndata: ') : json}\n`;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => { timer = setTimeout(resolve, ms); })]).finally(() => clearTimeout(timer));
+}
 
 /** Runs `work` over `items`, at most `limit` at once. */
 async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -151,6 +159,7 @@ class FeedStreams {
     this.subscribers.add(s);
     this.perClient.set(caller.clientId, (this.perClient.get(caller.clientId) ?? 0) + 1);
     res.on('close', () => this.forget(s, 'client'));
+    res.on('error', () => {}); // a broken connection: 'close' follows, which is all that matters here
     this.wake();
   }
 
@@ -186,7 +195,7 @@ class FeedStreams {
     this.round = (async () => {
       do {
         this.again = false;
-        await this.serve();
+        await this.serve().catch((err) => { this.log.error({ err }, 'feed streams: round failed'); this.later(RETRY_AFTER_ERROR_MS); });
       } while (this.again && !this.closing);
     })().finally(() => { this.round = undefined; });
   }
@@ -201,8 +210,10 @@ class FeedStreams {
   private async serve(): Promise<void> {
     if (!this.subscribers.size) return;
     let horizon: string;
+    let last: FeedPosition | undefined;
     try {
       horizon = await feedHorizon(this.db);
+      last = await this.lastChangeBelow(horizon);
     } catch (err) {
       this.log.warn({ err }, 'feed streams: horizon unavailable');
       return this.later(RETRY_AFTER_ERROR_MS);
@@ -211,6 +222,9 @@ class FeedStreams {
     const groups = new Map<string, Subscriber[]>();
     for (const s of this.subscribers) {
       if (compareFeedPositions(s.position, at) >= 0 || s.res.writableLength > this.config.bufferBytes) continue;
+      // Nothing was logged after its position (the horizon moved for other writes): up to the
+      // horizon without a query, as an empty page would have taken it.
+      if (!last || compareFeedPositions(s.position, last) >= 0) { s.position = nextPosition(s.position, [], false, horizon); continue; }
       const key = `${s.key}|${s.position.xid}|${s.position.pos}`;
       const group = groups.get(key);
       if (group) group.push(s);
@@ -236,6 +250,13 @@ class FeedStreams {
     if (BigInt(horizon) <= this.notifiedXid) this.later(REPOLL_MS);
   }
 
+  /** The newest row of the change log below the horizon (positions only: nothing is read for anyone). */
+  private async lastChangeBelow(horizon: string): Promise<FeedPosition | undefined> {
+    const [row] = await rows<{ xid: string; pos: string }>(this.db, sql`
+      select c.xid::text as xid, c.pos::text as pos from indicator_changes c where c.xid < ${horizon}::xid8 order by c.xid desc, c.pos desc limit 1`);
+    return row ? { xid: row.xid, pos: Number(row.pos) } : undefined;
+  }
+
   /** SSE events for a page; the last one's id is where the page leaves the subscriber. */
   private render(page: FeedRow[], next: FeedPosition): Batch {
     const entries = page.filter(firstPerIndicator());
@@ -258,6 +279,7 @@ class FeedStreams {
   }
 
   private write(s: Subscriber, text: string): void {
+    if (s.closed || s.res.writableEnded || s.res.destroyed) return;
     if (s.res.write(text) || s.awaitingDrain) return;
     s.awaitingDrain = true;
     s.res.once('drain', () => { s.awaitingDrain = false; this.wake(); });
@@ -302,9 +324,14 @@ class FeedStreams {
     this.closing = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.repoll);
-    for (const s of [...this.subscribers]) this.finish(s, 'shutdown');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.round, new Promise((resolve) => { timer = setTimeout(resolve, 2_000); })]).finally(() => clearTimeout(timer));
+    // The round under way first, so that what it reads is sent and its positions are told.
+    await within(this.round ?? Promise.resolve(), SHUTDOWN_MS);
+    const ending = [...this.subscribers];
+    const closed = ending.map((s) => new Promise((resolve) => s.res.once('close', resolve)));
+    for (const s of ending) this.finish(s, 'shutdown');
+    await within(Promise.all(closed), SHUTDOWN_MS);
+    // A client that does not read would hold its connection, and the process, with the last bytes.
+    for (const s of ending) if (!s.res.destroyed) s.res.destroy();
     await this.unlisten?.().catch(() => {});
   }
 }
