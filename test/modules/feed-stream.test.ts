@@ -33,6 +33,19 @@ async function subscribe(who: Member, query = '', target = base): Promise<SseStr
 const ids = (stream: SseStream, event?: string) => entriesOf(stream, event).map((e) => e.id);
 const has = (stream: SseStream, id: string, event = 'item') => () => entriesOf(stream, event).some((e) => e.id === id);
 
+/**
+ * Another instance of the service on this test's database: with a connection pool (and listener)
+ * of its own — another node — or on this instance's database handle, which it leaves open.
+ */
+async function anotherInstance(t: Tap, env: Record<string, string>, pool: 'own' | 'shared') {
+  const config = loadConfig({ LOG_LEVEL: 'silent', BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID, BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET, RATE_LIMIT_MAX: '100000', ...env });
+  const handle = pool === 'own' ? await openDatabase({ url: databaseUrl!, max: 5 }) : { ...database, close: async () => {} };
+  const { app: node } = await startRuntime(config, { database: handle });
+  t.teardown(() => node.close());
+  return { node, base: await baseUrl(node) };
+}
+type Tap = { teardown(fn: () => unknown): void };
+
 t.test('a committed change arrives as an item event whose id is the feed cursor', async (t) => {
   const agency = await createMember(app, admin, 'agency', 'ES');
   const stream = await subscribe(agency);
@@ -41,13 +54,19 @@ t.test('a committed change arrives as an item event whose id is the feed cursor'
   await stream.until(() => stream.retry !== undefined, 'the retry field');
   t.equal(stream.retry, 2000, 'tells the client how soon to reconnect');
 
+  // On an instance whose heartbeat (and the poll it makes) is far away, only the notification brings it.
+  const quiet = await anotherInstance(t, { ...ENV, STREAM_HEARTBEAT_MS: '30000' }, 'shared');
+  const notified = await subscribe(agency, '', quiet.base);
+
   const [pushed] = await push([{ type: 'domain', value: 'live-stream-one.com', tlp: 'GREEN' }]);
   await stream.until(has(stream, pushed!.id), 'the item');
+  await notified.until(has(notified, pushed!.id), 'the item, by notification');
   const [event] = stream.events.filter((e) => e.event === 'item');
   t.match(JSON.parse(event!.data), { id: pushed!.id, version: 1, status: 'active', type: 'domain', value: 'live-stream-one.com', tlp: 'GREEN', source: { org_id: source.orgId } });
-  // The event id is a feed cursor: polling from it has nothing more, polling from before has the item.
-  const after = await drainFeed(app, agency, { cursor: event!.id });
-  t.same(after.entries, [], 'the feed from the event id has nothing the stream did not send');
+  const polled = (await drainFeed(app, agency)).entries.find((e) => e.id === pushed!.id);
+  t.same(JSON.parse(event!.data), polled, 'the very item GET /v1/feed serves');
+  // The event id is a feed cursor: polling from it has nothing the stream did not send.
+  t.same((await drainFeed(app, agency, { cursor: event!.id })).entries, [], 'the feed from the event id has nothing more');
 });
 
 t.test('only what the subscriber may receive is sent: RED for another org, PAP for intermediaries, exclusions, filters', async (t) => {
@@ -220,18 +239,6 @@ t.test('a revoked client\'s streams end within a heartbeat, and it cannot reconn
   t.equal(after.status, 401, 'and it cannot come back');
 });
 
-/**
- * Another instance of the service on this test's database: with a connection pool (and listener)
- * of its own — another node — or on this instance's database handle, which it leaves open.
- */
-async function anotherInstance(t: Tap, env: Record<string, string>, pool: 'own' | 'shared') {
-  const config = loadConfig({ LOG_LEVEL: 'silent', BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID, BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET, RATE_LIMIT_MAX: '100000', ...env });
-  const handle = pool === 'own' ? await openDatabase({ url: databaseUrl!, max: 5 }) : { ...database, close: async () => {} };
-  const { app: node } = await startRuntime(config, { database: handle });
-  t.teardown(() => node.close());
-  return { node, base: await baseUrl(node) };
-}
-type Tap = { teardown(fn: () => unknown): void };
 
 t.test('shutdown ends every stream, with the last position, so SIGTERM is not held', async (t) => {
   // No heartbeat comes in the meantime to tell the position: only the shutdown does.

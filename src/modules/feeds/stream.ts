@@ -16,7 +16,7 @@
  *   horizon is at or below a notified transaction the process polls again every REPOLL_MS.
  * - Backpressure: a subscriber is read for only while its unsent bytes are at most
  *   STREAM_BUFFER_BYTES, and one still above at two heartbeats in a row is dropped; memory per
- *   subscriber is bounded by that plus one page, however fast the writers are.
+ *   subscriber is bounded by that plus one page (PAGE_ROWS entries), however fast the writers are.
  * - Heartbeats: a comment every STREAM_HEARTBEAT_MS (with an `id:` when the position moved past
  *   changes that were not for the subscriber); each one also ends the streams whose token expired
  *   or whose client was revoked, and polls once, should a notification have been lost.
@@ -37,8 +37,8 @@ import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, typ
 import { feedCursor, FeedQuery, feedFilters, feedPosition } from './routes.js';
 
 const CHANNEL = 'isop_feed';
-/** Rows per query: a page, for a subscriber catching up. */
-const PAGE_ROWS = 500;
+/** Rows per query: a page, for a subscriber catching up (and what it may hold beyond STREAM_BUFFER_BYTES). */
+const PAGE_ROWS = 200;
 /** Queries of one round running at once (the pool serves requests too). */
 const CONCURRENCY = 4;
 /** While the horizon holds back a notified change: how soon to look again. */
@@ -177,6 +177,7 @@ class FeedStreams {
   /** Ends a stream cleanly, its last position told, so that the client resumes from there. */
   private finish(s: Subscriber, reason: CloseReason): void {
     this.forget(s, reason);
+    if (s.res.writableLength > this.config.bufferBytes) { s.res.destroy(); return; } // it would not take its last bytes
     s.res.end(same(s.position, s.announced) ? undefined : `id: ${feedCursor(s.position, this.cursorKey)}\n\n`);
   }
 
