@@ -211,6 +211,13 @@ t.test('the query is checked like the feed\'s; a client may hold only so many st
   }
   t.equal(again!.status, 200, 'a slot is free again once a stream closed');
   again!.close();
+
+  const small = await anotherInstance(t, { ...ENV, STREAM_MAX_PER_NODE: '1' }, 'shared');
+  const only = await openStream(small.base, '/v1/feed/stream?types=ipv6', agency.auth);
+  t.teardown(() => only.close());
+  t.equal(only.status, 200);
+  const full = await openStream(small.base, '/v1/feed/stream?types=ipv6', agency.auth);
+  t.match({ status: full.status, retry: full.headers['retry-after'], body: JSON.parse(full.body) }, { status: 503, retry: '2', body: { detail: /STREAM_MAX_PER_NODE/ } }, 'STREAM_MAX_PER_NODE: another node will take it');
 });
 
 t.test('a stream ends when its token expires, with its position told', async (t) => {
