@@ -16,6 +16,7 @@ import type { DatabaseHandle } from './db/client.js';
 import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
+import feedStreamRoutes from './modules/feeds/stream.js';
 import dnsRoutes from './modules/dns/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('warninglists', options.warninglists);
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
+  await app.register(feedStreamRoutes, { database, cursorKey, stream: config.stream });
   await app.register(dnsRoutes, { db: database.db, zones });
   return app;
 }

@@ -63,6 +63,18 @@ export interface Config {
   rpz: RpzConfig;
   /** Keys (32 bytes each) that seal TSIG secrets at rest; the first seals, all unseal. Empty → one kept in the database. */
   tsigSealKeys: Buffer[];
+  /** The live feed (GET /v1/feed/stream): heartbeats, the bound on a subscriber's unsent bytes, how many streams. */
+  stream: StreamConfig;
+}
+
+export interface StreamConfig {
+  /** Interval of heartbeat comments, ms; also how often token expiry and client revocation are checked (≤ 30 s). */
+  heartbeatMs: number;
+  /** Unsent bytes a subscriber may hold: above it nothing more is read for it, and above it at two heartbeats in a row it is dropped. */
+  bufferBytes: number;
+  /** Open streams per client (429 beyond) and per node (503 beyond). */
+  maxPerClient: number;
+  maxPerNode: number;
 }
 
 export interface RpzConfig {
@@ -210,5 +222,11 @@ export function loadConfig(env: Env = process.env): Config {
       noticeHost: dnsName(env, 'RPZ_NOTICE_HOST', undefined),
     },
     tsigSealKeys: sealKeys(env),
+    stream: {
+      heartbeatMs: integer(env, 'STREAM_HEARTBEAT_MS', 15_000, 50, 30_000),
+      bufferBytes: integer(env, 'STREAM_BUFFER_BYTES', 1024 * 1024, 1, 64 * 1024 * 1024),
+      maxPerClient: integer(env, 'STREAM_MAX_PER_CLIENT', 10, 1, 10_000),
+      maxPerNode: integer(env, 'STREAM_MAX_PER_NODE', 2_000, 1, 100_000),
+    },
   };
 }

@@ -73,3 +73,11 @@ t.test('the DNS primary is off unless DNS_PORT is set; RPZ names and TSIG seal k
     t.throws(() => loadConfig(env), message, JSON.stringify(env));
   }
 });
+
+t.test('the live stream: heartbeats within the revocation bound, a byte bound, stream limits', async (t) => {
+  t.same(loadConfig({}).stream, { heartbeatMs: 15_000, bufferBytes: 1024 * 1024, maxPerClient: 10, maxPerNode: 2_000 });
+  t.same(loadConfig({ STREAM_HEARTBEAT_MS: '100', STREAM_BUFFER_BYTES: '4096', STREAM_MAX_PER_CLIENT: '2', STREAM_MAX_PER_NODE: '50' }).stream,
+    { heartbeatMs: 100, bufferBytes: 4096, maxPerClient: 2, maxPerNode: 50 });
+  t.throws(() => loadConfig({ STREAM_HEARTBEAT_MS: '31000' }), /STREAM_HEARTBEAT_MS must be between 50 and 30000/, 'a revoked client\'s stream ends within 30 s');
+  t.throws(() => loadConfig({ STREAM_MAX_PER_CLIENT: '0' }), /STREAM_MAX_PER_CLIENT/);
+});

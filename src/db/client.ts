@@ -19,6 +19,12 @@ export interface DatabaseHandle {
   driver: 'postgres' | 'pglite';
   /** postgres.js client, for streaming (cursors) and COPY; undefined on PGlite. */
   pg?: import('postgres').Sql;
+  /**
+   * LISTEN on `channel` (postgres.js: on one dedicated connection per process, re-established
+   * after a loss). `onListen` runs each time listening (re)starts: notifications sent while it was
+   * down are lost, so the caller catches up then. Resolves to the unlisten function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       connection: { TimeZone: 'UTC', application_name: 'isop-exchange' },
     });
     const db = drizzle(pg, { schema }) as unknown as Database;
-    return { db, driver: 'postgres', pg, close: once(() => pg.end({ timeout: 5 })) };
+    const listen = async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
+      const { unlisten } = await pg.listen(channel, onNotify, onListen);
+      return async () => { await unlisten(); };
+    };
+    return { db, driver: 'postgres', pg, listen, close: once(() => pg.end({ timeout: 5 })) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -57,7 +67,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await client.exec(`SET TIME ZONE 'UTC'`);
   const db = drizzle(client, { schema }) as unknown as Database;
-  return { db, driver: 'pglite', close: once(() => client.close()) };
+  const listen = async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
+    const unlisten = await client.listen(channel, onNotify);
+    onListen();
+    return async () => { if (!client.closed) await unlisten(); };
+  };
+  return { db, driver: 'pglite', listen, close: once(() => client.close()) };
 }
 
 /** Closing twice (the app and a test teardown both own the handle) is harmless. */

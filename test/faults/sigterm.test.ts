@@ -5,6 +5,7 @@
  * in flight) the server gets SIGTERM; once it refuses new work, more batches are sent, then the
  * lock is released. Expected: every accepted request gets a complete answer (200, or 503 when it
  * arrived during shutdown), the process exits 0, and each batch is stored whole or not at all.
+ * A live feed stream open meanwhile is ended by the shutdown rather than holding the process.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -81,6 +82,13 @@ t.test('SIGTERM during traffic drains in-flight batches, refuses new ones, and l
   const client = await call(port, 'POST', `/v1/orgs/${org.id}/clients`, admin, { name: 'ingest' });
   const partner = { authorization: `Bearer ${await token(client.client_id, client.client_secret)}` };
 
+  // A live feed stream, open through the shutdown: it must end, not hold the process.
+  const agencyOrg = await call(port, 'POST', '/v1/orgs', admin, { name: 'Shutdown Agency', kind: 'agency', country: 'GB' });
+  const agencyClient = await call(port, 'POST', `/v1/orgs/${agencyOrg.id}/clients`, admin, { name: 'stream' });
+  const agency = { authorization: `Bearer ${await token(agencyClient.client_id, agencyClient.client_secret)}` };
+  const stream = send(port, 'GET', '/v1/feed/stream', agency);
+  await waitFor('the stream to be open', async () => (await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`)[0]!.n === 1);
+
   const run = Date.now().toString(36);
   const batch = (name: string) => Array.from({ length: 150 }, (_, i) => `${name}-${i}.sigterm-${run}.com`);
   const post = (name: string) => send(port, 'POST', '/v1/indicators', { ...partner, 'idempotency-key': `${run}-${name}` }, {
@@ -131,5 +139,7 @@ t.test('SIGTERM during traffic drains in-flight batches, refuses new ones, and l
     }
   }
   for (const name of early) t.equal(answered(outcomes.get(name)!) && (outcomes.get(name) as Answer).status, 200, `${name}: accepted before SIGTERM, so drained with 200`);
+  const streamed = await stream;
+  t.match(streamed, { status: 200, headers: { 'content-type': /^text\/event-stream/ }, body: /^retry: / }, 'the live stream was ended by the shutdown, a complete answer');
   t.same({ code, signal }, { code: 0, signal: null }, `the server exits 0 after draining (output: ${output.slice(-500)})`);
 });

@@ -115,6 +115,14 @@ export async function createMember(app: FastifyInstance, admin: string, kind: st
   return { orgId, clientId, secret, token, kind, country, auth: { authorization: `Bearer ${token}` } };
 }
 
+/** Pushes a batch as `who`; every item must be stored. Returns the per-item results. */
+export async function pushItems(app: FastifyInstance, who: Pick<Member, 'auth'>, items: Record<string, unknown>[]): Promise<Array<{ id: string; value: string }>> {
+  const res = await app.inject({ method: 'POST', url: '/v1/indicators', headers: who.auth, payload: { items } });
+  const body = json(res);
+  if (res.statusCode !== 200 || body.summary.rejected) throw new Error(`push failed: ${res.body}`);
+  return body.results;
+}
+
 /**
  * Follows next_cursor on a feed (`/v1/feed` or a saved feed's items) until it has nothing more;
  * returns every entry and the final cursor. `query` is appended as is (`&tlp=CLEAR`).

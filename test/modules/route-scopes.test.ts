@@ -54,12 +54,31 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/feeds': ['feed:read'],
   'GET /v1/feeds/:id/items': ['feed:read'],
   'GET /v1/blocklist': ['feed:read'],
+  'GET /v1/feed/stream': ['feed:read'],
   // §4 resolver zones (intermediaries' RPZ over DNS).
   'POST /v1/clients/:client_id/tsig-key': ['admin'],
   'GET /v1/dns-zone': ['feed:read'],
   'GET /v1/clients/:client_id/dns-zone': ['admin'],
   'PATCH /v1/clients/:client_id/dns-zone': ['admin'],
 };
+
+/**
+ * Routes that answer an authorised caller with an endless stream (Server-Sent Events): the walk
+ * takes the head of the answer (status, headers) and lets the stream go; a refusal is read whole.
+ */
+const STREAMING = new Set(['GET /v1/feed/stream']);
+async function call(target: { method: 'GET'; url: string }, route: string, headers: Record<string, string> = {}) {
+  if (!STREAMING.has(route)) return app.inject({ ...target, headers });
+  const abort = new AbortController();
+  const res = await app.inject({ ...target, headers, payloadAsStream: true, signal: abort.signal });
+  if (res.statusCode === 200) {
+    abort.abort();
+    return { statusCode: res.statusCode, headers: res.headers, body: '' } as unknown as typeof res;
+  }
+  let body = '';
+  for await (const chunk of res.stream()) body += String(chunk);
+  return { statusCode: res.statusCode, headers: res.headers, body } as unknown as typeof res;
+}
 
 const rowOf = (method: string, url: string): Access | undefined =>
   ACCESS[`${method} ${url}`] ?? (method === 'HEAD' ? ACCESS[`GET ${url}`] : undefined);
@@ -112,7 +131,7 @@ t.test('every route × every kind × scope sets answers as the table says', asyn
     if (!access) continue; // reported by the test above
     const target = { method: method as 'GET', url: concrete(url) };
 
-    const anonymous = await app.inject(target);
+    const anonymous = await call(target, `${method} ${url}`);
     const bearerChallenge = (res: typeof anonymous) => res.statusCode === 401 && /^Bearer/.test(String(res.headers['www-authenticate']));
     if (access === 'public') {
       if (bearerChallenge(anonymous) || anonymous.statusCode === 403) failures.push(`${method} ${url} without a token: ${anonymous.statusCode}, expected it open`);
@@ -121,7 +140,7 @@ t.test('every route × every kind × scope sets answers as the table says', asyn
     }
 
     for (const { label, token, scopes } of tokens) {
-      const res = await app.inject({ ...target, headers: { authorization: `Bearer ${token}` } });
+      const res = await call(target, `${method} ${url}`, { authorization: `Bearer ${token}` });
       if (allows(access, scopes)) {
         if (bearerChallenge(res) || res.statusCode === 403) failures.push(`${method} ${url} as ${label}: ${res.statusCode}, expected neither 401 nor 403`);
       } else if (res.statusCode !== 403 || (method !== 'HEAD' && json(res).type !== 'urn:isop:problem:insufficient-scope')) {

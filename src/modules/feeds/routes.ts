@@ -64,7 +64,7 @@ const FeedQueryBase = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
   format: Type.Optional(StringEnum(FORMATS)),
 };
-const FeedQuery = Type.Object({
+export const FeedQuery = Type.Object({
   ...FeedQueryBase,
   types: Type.Optional(Type.String({ description: `comma-separated: ${INDICATOR_TYPES.join(', ')}` })),
   sectors: Type.Optional(Type.String({ description: `comma-separated: ${SECTORS.join(', ')}` })),
@@ -86,18 +86,36 @@ const feedPageResponse = {
 
 type FeedQueryValue = { cursor?: string; limit: number; format?: Format; types?: string; sectors?: string; tlp?: string; min_confidence?: number; include_shared?: boolean };
 
+/** The filters of a feed query (GET /v1/feed, its stream): comma-separated lists checked against their values. */
+export function feedFilters(q: Pick<FeedQueryValue, 'types' | 'sectors' | 'tlp' | 'min_confidence' | 'include_shared'>): FeedFilters {
+  return {
+    ...(q.types ? { types: listParam('types', q.types, INDICATOR_TYPES) } : {}),
+    ...(q.sectors ? { sectors: listParam('sectors', q.sectors, SECTORS) } : {}),
+    ...(q.tlp ? { tlp: listParam('tlp', q.tlp, TLP_LEVELS) } : {}),
+    ...(q.min_confidence !== undefined ? { min_confidence: q.min_confidence } : {}),
+    include_shared: q.include_shared ?? true,
+  };
+}
+
+/** A feed cursor (a page's next_cursor, a stream event's id) as a position; null when this server did not issue it. */
+export function feedPosition(cursor: string, cursorKey: Buffer): FeedPosition | null {
+  const decoded = decodeCursor<{ x: string; p: number }>('feed', cursor, cursorKey);
+  if (!decoded || !/^\d+$/.test(decoded.x) || !Number.isSafeInteger(decoded.p)) return null;
+  return { xid: decoded.x, pos: decoded.p };
+}
+
+export const feedCursor = (p: FeedPosition, cursorKey: Buffer) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
+
 export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; rpz: RpzConfig }) {
   const { db, cursorKey, rpz: rpzConfig } = opts;
 
   const decodePosition = (cursor: string | undefined): FeedPosition => {
     if (cursor === undefined) return FEED_START;
-    const decoded = decodeCursor<{ x: string; p: number }>('feed', cursor, cursorKey);
-    if (!decoded || !/^\d+$/.test(decoded.x) || !Number.isSafeInteger(decoded.p)) {
-      throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
-    }
-    return { xid: decoded.x, pos: decoded.p };
+    const position = feedPosition(cursor, cursorKey);
+    if (!position) throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
+    return position;
   };
-  const encodePosition = (p: FeedPosition) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
+  const encodePosition = (p: FeedPosition) => feedCursor(p, cursorKey);
 
   /** Answers one page of the feed for the caller with the given filters, in the negotiated format. */
   async function servePage(request: FastifyRequest, reply: FastifyReply, filters: FeedFilters, q: { cursor?: string; limit: number; format?: Format }) {
@@ -171,14 +189,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     },
   }, async (request, reply) => {
     const q = request.query as FeedQueryValue;
-    const filters: FeedFilters = {
-      ...(q.types ? { types: listParam('types', q.types, INDICATOR_TYPES) } : {}),
-      ...(q.sectors ? { sectors: listParam('sectors', q.sectors, SECTORS) } : {}),
-      ...(q.tlp ? { tlp: listParam('tlp', q.tlp, TLP_LEVELS) } : {}),
-      ...(q.min_confidence !== undefined ? { min_confidence: q.min_confidence } : {}),
-      include_shared: q.include_shared ?? true,
-    };
-    return servePage(request, reply, filters, q);
+    return servePage(request, reply, feedFilters(q), q);
   });
 
   app.post('/v1/feeds', {
