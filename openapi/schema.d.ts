@@ -145,6 +145,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feed/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's change feed, live, as Server-Sent Events: the same entries, filters and cursors as /v1/feed
+         * @description Events: `item` (data: an Indicator) and `tombstone` (data: a Tombstone), each with `id:` the feed cursor after it — the same cursor as next_cursor, so polling and streaming can take over from each other. Reconnect with `Last-Event-ID` (or `cursor=`) to resume with no gap. A committed change arrives within a second. A comment line `: heartbeat` every STREAM_HEARTBEAT_MS (15 s), with an `id:` when the position moved past changes that were not for the caller. The stream ends when the token expires or the client is revoked, when the node shuts down, and when the caller does not read what it is sent (more than STREAM_BUFFER_BYTES unsent at two heartbeats in a row); reconnect with Last-Event-ID.
+         */
+        get: operations["streamFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feeds": {
         parameters: {
             query?: never;
@@ -1664,6 +1684,94 @@ export interface operations {
                     };
                     "application/x-ndjson": string;
                     "text/csv": string;
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamFeed: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page; omit to start from the beginning */
+                cursor?: string;
+                include_shared?: boolean;
+                min_confidence?: number;
+                /** @description comma-separated: film_tv, music, live_sports, software, publishing, games, other */
+                sectors?: string;
+                /** @description comma-separated: CLEAR, GREEN, AMBER, AMBER+STRICT, RED */
+                tlp?: string;
+                /** @description comma-separated: domain, url, ipv4, ipv6, cidr, asn, email, iban, crypto_address, payment_account, social_account, app, tracking_id */
+                types?: string;
+            };
+            header?: {
+                /** @description the id of the last event received: resume after it */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream: `retry:`, then `item` and `tombstone` events and heartbeat comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
