@@ -17,6 +17,7 @@ import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
+import outcomeRoutes from './modules/outcomes/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -162,8 +163,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs, zones,
   });
   app.decorate('warninglists', options.warninglists);
-  await app.register(indicatorRoutes, { db: database.db, cursorKey });
+  await app.register(indicatorRoutes, { db: database.db, cursorKey, linkDerivation: config.linkDerivation });
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(dnsRoutes, { db: database.db, zones });
+  await app.register(outcomeRoutes, { db: database.db, cursorKey });
   return app;
 }

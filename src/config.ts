@@ -63,6 +63,8 @@ export interface Config {
   rpz: RpzConfig;
   /** Keys (32 bytes each) that seal TSIG secrets at rest; the first seals, all unseal. Empty → one kept in the database. */
   tsigSealKeys: Buffer[];
+  /** Keep the link graph's derived links at ingest (src/modules/analysis/links.ts); false only to measure or bulk-load without them. */
+  linkDerivation: boolean;
 }
 
 export interface RpzConfig {
@@ -210,5 +212,6 @@ export function loadConfig(env: Env = process.env): Config {
       noticeHost: dnsName(env, 'RPZ_NOTICE_HOST', undefined),
     },
     tsigSealKeys: sealKeys(env),
+    linkDerivation: oneOf(env, 'LINK_DERIVATION', ['true', 'false'] as const, 'true') === 'true',
   };
 }

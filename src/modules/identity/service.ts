@@ -15,7 +15,8 @@ import { issueTsigKey } from '../dns/zones.js';
 export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
   agency: ['feed:read', 'indicators:read', 'outcomes:write'],
-  intermediary: ['feed:read', 'indicators:read'],
+  // outcomes:write (an addition to the contract's defaults): intermediaries confirm blocking orders (src/domain/outcomes.ts).
+  intermediary: ['feed:read', 'indicators:read', 'outcomes:write'],
   secretariat: ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'],
 };
 
