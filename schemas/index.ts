@@ -1,4 +1,5 @@
 /** Every named schema, registered with fastify (validation) and swagger (components). */
+import { analysisSchemas } from './analysis.js';
 import { commonSchemas } from './common.js';
 import { dnsSchemas } from './dns.js';
 import { feedSchemas } from './feeds.js';
@@ -6,4 +7,4 @@ import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
 import { outcomeSchemas } from './outcomes.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas];

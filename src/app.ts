@@ -18,6 +18,7 @@ import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
 import outcomeRoutes from './modules/outcomes/routes.js';
+import analysisRoutes from './modules/analysis/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -167,5 +168,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(dnsRoutes, { db: database.db, zones });
   await app.register(outcomeRoutes, { db: database.db, cursorKey });
+  await app.register(analysisRoutes, { db: database.db });
   return app;
 }

@@ -63,6 +63,9 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/indicators/:id/outcomes': ['outcomes:write', 'indicators:write'],
   'GET /v1/indicators/:id/outcomes': ['outcomes:read', 'outcomes:write'],
   'GET /v1/outcomes': ['outcomes:read'],
+  // §6 analysis.
+  'GET /v1/indicators/:id/related': ['indicators:read'],
+  'GET /v1/indicators/:id/network': ['indicators:read'],
 };
 
 const rowOf = (method: string, url: string): Access | undefined =>
