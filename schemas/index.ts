@@ -6,5 +6,6 @@ import { feedSchemas } from './feeds.js';
 import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
 import { outcomeSchemas } from './outcomes.js';
+import { statsSchemas } from './stats.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas, ...statsSchemas];

@@ -19,6 +19,8 @@ import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
 import outcomeRoutes from './modules/outcomes/routes.js';
 import analysisRoutes from './modules/analysis/routes.js';
+import feedPositions from './modules/stats/positions.js';
+import statsRoutes from './modules/stats/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -165,9 +167,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('warninglists', options.warninglists);
   await app.register(indicatorRoutes, { db: database.db, cursorKey, linkDerivation: config.linkDerivation });
+  await app.register(feedPositions, { db: database.db, cursorKey }); // before the feeds: it follows their pages
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(dnsRoutes, { db: database.db, zones });
   await app.register(outcomeRoutes, { db: database.db, cursorKey });
   await app.register(analysisRoutes, { db: database.db });
+  await app.register(statsRoutes, { db: database.db });
   return app;
 }

@@ -66,6 +66,8 @@ const ACCESS: Record<string, Access> = {
   // §6 analysis.
   'GET /v1/indicators/:id/related': ['indicators:read'],
   'GET /v1/indicators/:id/network': ['indicators:read'],
+  'GET /v1/stats': ['admin'],
+  'GET /v1/stats/me': 'authenticated',
 };
 
 const rowOf = (method: string, url: string): Access | undefined =>
