@@ -5,9 +5,10 @@
  * count corroboration only over reports the caller may receive.
  */
 import t from 'tap';
+import { network as networkOf, related as relatedOf } from '../../src/modules/analysis/graph.js';
 import { adminToken, createMember, createTestApp, json, type Member } from '../helpers/app.js';
 
-const { app } = await createTestApp(t);
+const { app, database } = await createTestApp(t);
 const admin = await adminToken(app);
 const studio = await createMember(app, admin, 'partner', 'FR', { sectors: ['film_tv'] });
 const league = await createMember(app, admin, 'partner', 'GB', { sectors: ['live_sports'] });
@@ -159,4 +160,28 @@ t.test('format=stix: Indicators and Relationships', async (t) => {
   t.same(again.objects.filter((o: { type: string }) => o.type === 'relationship').map((r: { id: string }) => r.id).sort(),
     relationships.map((r: { id: string }) => r.id).sort(), 'the same links are the same objects in every export');
   t.equal((await app.inject({ method: 'GET', url: `/v1/indicators/${mirrorA}/related?depth=2&format=stix`, headers: agency.auth })).statusCode, 200);
+});
+
+t.test('links follow the indicator: a PATCH of its relations moves it, a withdrawal takes it out', async (t) => {
+  const [left, right, hopper] = await push([
+    { type: 'domain', value: 'hop-left.tv', relations: [{ type: 'hosted_on', target: { type: 'ipv4', value: '185.77.1.1' } }] },
+    { type: 'domain', value: 'hop-right.tv', relations: [{ type: 'hosted_on', target: { type: 'ipv4', value: '185.77.2.2' } }] },
+    { type: 'domain', value: 'hopper.tv', relations: [{ type: 'hosted_on', target: { type: 'ipv4', value: '185.77.1.1' } }] },
+  ]);
+  const around = async (id: string) => idsOf((await get(agency, `/v1/indicators/${id}/network`)).nodes);
+  t.same(await around(hopper!), [left, hopper].sort());
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/indicators/${hopper}`, headers: studio.auth, payload: { relations: [{ type: 'hosted_on', target: { type: 'ipv4', value: '185.77.2.2' } }] } });
+  t.equal(patched.statusCode, 200);
+  t.same(await around(hopper!), [right, hopper].sort(), 'the site hopped to the other server: its old link is gone');
+  t.same(await around(left!), [left], 'and the old neighbour is alone');
+  await app.inject({ method: 'DELETE', url: `/v1/indicators/${hopper}`, headers: studio.auth });
+  t.same(await around(right!), [right], 'a withdrawn indicator links nothing for its recipients');
+});
+
+t.test('what a graph delivers is listed in one place: id and version of every node', async (t) => {
+  const caller = { orgId: agency.orgId, orgKind: 'agency' as const, country: 'FR', groups: [] };
+  for (const graph of [await networkOf(database.db, caller, mirrorA!, 200), await relatedOf(database.db, caller, mirrorA!, 3, 100)]) {
+    const nodes = JSON.parse(graph.nodes) as Array<{ id: string; version: number }>;
+    t.same(graph.delivered, nodes.map((n) => ({ id: n.id, version: n.version })));
+  }
 });

@@ -17,7 +17,7 @@
  *   (nearest first) leave it as nodes.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Executor } from '../../db/client.js';
+import { rows, type Database, type Executor } from '../../db/client.js';
 import { currentState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { indicatorJson, withReadExtras } from '../indicators/view.js';
 
@@ -61,9 +61,11 @@ function carriersOf(caller: CallerIdentity, keys: string): SQL {
  */
 function edgeCtes(): SQL {
   return sql.raw(`rk as (
-      select r.id, j.type, j.platform, j.value, 'self'::text as via from r join indicators j on j.id = r.id
-      union all
-      select r.id, l.type, l.platform, l.value, l.via from r join indicator_links l on l.indicator_id = r.id where l.via <> 'self'
+      select k.*, case when k.type in ('ipv4', 'ipv6', 'cidr') then k.value::inet end as net from (
+        select r.id, j.type, j.platform, j.value, 'self'::text as via from r join indicators j on j.id = r.id
+        union all
+        select r.id, l.type, l.platform, l.value, l.via from r join indicator_links l on l.indicator_id = r.id where l.via <> 'self'
+      ) k
     ), meetings as (
       select case when a.via = 'self' then b.id else a.id end as source, case when a.via = 'self' then a.id else b.id end as target,
         case when a.via = 'self' and b.via = 'self' then 'corroboration' when a.via = 'self' then b.via
@@ -72,7 +74,7 @@ function edgeCtes(): SQL {
       from rk a join rk b on a.type = b.type and a.value = b.value and a.platform = b.platform and a.id < b.id
       union all
       select a.id, b.id, 'contains', 1, b.type, b.platform, b.value
-      from rk a join rk b on a.id <> b.id and a.type in ('ipv4', 'ipv6', 'cidr') and b.type in ('ipv4', 'ipv6', 'cidr') and a.value::inet >> b.value::inet
+      from rk a join rk b on a.net is not null and b.net is not null and a.id <> b.id and a.net >> b.net
     ), edges as (
       select distinct on (source, target, type) * from meetings order by source, target, type, rank
     )`);
@@ -82,15 +84,39 @@ const edgeJson = sql.raw(`json_build_object('source', e.source, 'target', e.targ
   'observable', json_build_object('type', e.o_type, 'value', e.o_value, 'platform', nullif(e.o_platform, '')))::text`);
 
 /** What a graph query answers: JSON arrays as text, ready to send or to parse for STIX. */
-export interface GraphRows { nodes: string; edges: string; edgesTruncated: boolean }
+export interface GraphRows {
+  nodes: string;
+  edges: string;
+  edgesTruncated: boolean;
+  /** The indicators delivered as nodes (id and version): for whoever records deliveries. */
+  delivered: Array<{ id: string; version: number }>;
+}
+
+type GraphRow = { nodes: string; edges: string; edges_truncated: boolean; delivered: Array<{ id: string; version: number }> | null };
+
+const graphRows = (row: GraphRow): GraphRows => ({
+  nodes: `[${row.nodes}]`, edges: `[${row.edges}]`, edgesTruncated: row.edges_truncated, delivered: row.delivered ?? [],
+});
 
 /** The selected columns every graph query shares: `nodes` from `r(id, ord)` with `extra` added to each, and `edges`. */
 function graphColumns(caller: CallerIdentity, extra: SQL, edgeLimit: number): SQL {
   return sql`(select coalesce(string_agg(left(${withReadExtras(indicatorJson(caller), caller)}, -1) || ${extra} || '}', ',' order by r.ord), '')
         from r join indicators i on i.id = r.id join orgs o on o.id = i.source_org_id) as nodes,
+      (select json_agg(json_build_object('id', i.id, 'version', i.version) order by r.ord) from r join indicators i on i.id = r.id) as delivered,
       (select coalesce(string_agg(x.json, ',' order by x.rank, x.source, x.target), '') from
         (select ${edgeJson} as json, e.rank, e.source, e.target from edges e order by e.rank, e.source, e.target limit ${edgeLimit}) x) as edges,
       (select count(*) > ${edgeLimit} from edges) as edges_truncated`;
+}
+
+/**
+ * Runs a graph query without JIT compilation: its cost estimates (a recursive walk over indexes)
+ * make PostgreSQL compile it, which took longer than the walk itself (2.5 s of a 5.5 s answer).
+ */
+async function withoutJit<T>(db: Database, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return rows<T>(tx as unknown as Executor, query);
+  });
 }
 
 /** Whether the caller may read the indicator at all (a graph starts only from one it may). */
@@ -100,7 +126,7 @@ export async function mayRead(db: Executor, caller: CallerIdentity, id: string):
 }
 
 /** The graph around `start` up to `depth` (1–3) indicator hops, at most `limit` nodes (start included) by relevance. */
-export async function related(db: Executor, caller: CallerIdentity, start: string, depth: number, limit: number): Promise<GraphRows> {
+export async function related(db: Database, caller: CallerIdentity, start: string, depth: number, limit: number): Promise<GraphRows> {
   const ctes: SQL[] = [sql`n0 as (select i.id, 0 as depth, 0::bigint as strength, i.confidence from indicators i where i.id = ${start}::uuid)`];
   const before = (d: number) => Array.from({ length: d }, (_, k) => `select id from n${k}`).join(' union all ');
   for (let d = 1; d <= depth; d++) {
@@ -118,47 +144,50 @@ export async function related(db: Executor, caller: CallerIdentity, start: strin
   ctes.push(sql.raw(`ranked as (select *, row_number() over (order by depth, strength desc, confidence desc, id) as ord from (${levels}) l)`));
   ctes.push(sql`r as (select id, ord, depth from ranked where ord <= ${limit})`);
   ctes.push(edgeCtes());
-  const [row] = await rows<{ nodes: string; edges: string; edges_truncated: boolean }>(db, sql`
+  const [row] = await withoutJit<GraphRow>(db, sql`
     with ${sql.join(ctes, sql`, `)}
     select ${graphColumns(caller, sql`',"depth":' || r.depth`, limit * EDGES_PER_NODE)}`);
-  return { nodes: `[${row!.nodes}]`, edges: `[${row!.edges}]`, edgesTruncated: row!.edges_truncated };
+  return graphRows(row!);
 }
 
 export interface NetworkRows extends GraphRows { members: number; byType: Record<string, number>; truncated: boolean }
 
 /** The connected component of `start` as the caller may see it: its size and counts by type, and its first `limit` members. */
-export async function network(db: Executor, caller: CallerIdentity, start: string, limit: number): Promise<NetworkRows> {
+export async function network(db: Database, caller: CallerIdentity, start: string, limit: number): Promise<NetworkRows> {
   const isIndicator = sql.raw(`w.k = 'i'`), isKey = sql.raw(`w.k = 'k'`);
-  const [row] = await rows<{ members: string | number; by_type: string; nodes: string; edges: string; edges_truncated: boolean }>(db, sql`
+  const [row] = await withoutJit<GraphRow & { members: string | number; by_type: string }>(db, sql`
     with recursive walk(k, id, type, platform, value) as (
-      select 'i'::text, ${start}::uuid, null::text, null::text, null::text
+      select x.* from indicators j cross join lateral (values ('i'::text, j.id, j.type, null::text, null::text), ('k', null, j.type, j.platform, j.value)) x
+      where j.id = ${start}::uuid
       union
       select n.k, n.id, n.type, n.platform, n.value from walk w cross join lateral (
-        select 'k'::text as k, null::uuid as id, j.type, j.platform, j.value from indicators j where ${isIndicator} and j.id = w.id
+        -- an indicator: the observables it points at (its own value came with it)
+        select 'k'::text as k, null::uuid as id, l.type, l.platform, l.value from indicator_links l where ${isIndicator} and l.indicator_id = w.id and l.via <> 'self'
         union all
-        select 'k', null, l.type, l.platform, l.value from indicator_links l where ${isIndicator} and l.indicator_id = w.id and l.via <> 'self'
-        union all
-        select 'i', j.id, null, null, null from indicators j
-        where ${isKey} and j.type = w.type and j.value = w.value and j.platform = w.platform and ${visible(caller, 'j')}
-        union all
-        select 'i', j.id, null, null, null from indicator_links l join indicators j on j.id = l.indicator_id
-        where ${isKey} and l.type = w.type and l.value = w.value and l.platform = w.platform and ${visible(caller, 'j')}
-        union all
-        select 'i', j.id, null, null, null from indicator_links l join indicators j on j.id = l.indicator_id
-        where ${isKey} and w.type in ${ADDRESS} and l.type in ${ADDRESS} and l.value::inet && w.value::inet and ${visible(caller, 'j')}
+        -- an observable: the indicators the caller may receive that carry it, each with its own value
+        select x.* from (
+          select j.id, j.type, j.platform, j.value from indicators j
+          where ${isKey} and w.type not in ${ADDRESS} and j.type = w.type and j.value = w.value and j.platform = w.platform and ${visible(caller, 'j')}
+          union all
+          select j.id, j.type, j.platform, j.value from indicator_links l join indicators j on j.id = l.indicator_id
+          where ${isKey} and w.type not in ${ADDRESS} and l.type = w.type and l.value = w.value and l.platform = w.platform and ${visible(caller, 'j')}
+          union all
+          -- addresses and networks, by containment (their own values are links too: equality included)
+          select j.id, j.type, j.platform, j.value from indicator_links l join indicators j on j.id = l.indicator_id
+          where ${isKey} and w.type in ${ADDRESS} and l.type in ${ADDRESS} and l.value::inet && w.value::inet and ${visible(caller, 'j')}
+        ) c cross join lateral (values ('i'::text, c.id, c.type, null::text, null::text), ('k', null, c.type, c.platform, c.value)) x
       ) n
     ), found as materialized (
-      select id, row_number() over () as ord from (select id from walk where k = 'i' limit ${NETWORK_MAX + 1}) m
-    ), members as (select id, ord from found where ord <= ${NETWORK_MAX}),
+      select id, type, row_number() over () as ord from (select id, type from walk where k = 'i' limit ${NETWORK_MAX + 1}) m
+    ), members as (select id, type, ord from found where ord <= ${NETWORK_MAX}),
     r as (select id, ord from members where ord <= ${limit}),
     ${edgeCtes()}
     select (select count(*) from found) as members,
       (select coalesce(json_object_agg(t.type, t.n order by t.type), '{}'::json)::text
-        from (select j.type, count(*) as n from members m join indicators j on j.id = m.id group by j.type) t) as by_type,
+        from (select m.type, count(*) as n from members m group by m.type) t) as by_type,
       ${graphColumns(caller, sql`''`, limit * EDGES_PER_NODE)}`);
   const found = Number(row!.members);
   return {
-    members: Math.min(found, NETWORK_MAX), truncated: found > NETWORK_MAX, byType: JSON.parse(row!.by_type) as Record<string, number>,
-    nodes: `[${row!.nodes}]`, edges: `[${row!.edges}]`, edgesTruncated: row!.edges_truncated,
+    ...graphRows(row!), members: Math.min(found, NETWORK_MAX), truncated: found > NETWORK_MAX, byType: JSON.parse(row!.by_type) as Record<string, number>,
   };
 }
