@@ -32,6 +32,17 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - t0, value };
 }
 
+/** GETs `paths` one after the other: each one's latency, and `size` of each answer. */
+async function sample<T>(ctx: Context, paths: string[], token: string, size: (body: T) => number): Promise<{ latencies: number[]; sizes: number[] }> {
+  const latencies: number[] = [], sizes: number[] = [];
+  for (const path of paths) {
+    const { ms, value } = await timed(() => ctx.api.json<T>('GET', path, token));
+    latencies.push(ms);
+    sizes.push(size(value));
+  }
+  return { latencies, sizes };
+}
+
 /** The component's items: servers, wallets and tracking ids, then the sites that share them. */
 function componentItems(seed: number): Record<string, unknown>[] {
   const r = new Rng(seed ^ 0x6a6a);
@@ -147,15 +158,10 @@ export const graph: Measure = {
         const phase = `graph: network (run ${run + 1})`;
         const before = ctx.server.memory().currentRssMb;
         ctx.server.mark(phase);
-        const latencies: number[] = [];
-        let sizes: number[] = [];
-        for (let k = 0; k < samples(scale); k++) {
-          const { ms, value } = await timed(() => ctx.api.json<{ members: number; truncated: boolean; nodes: unknown[] }>('GET', `/v1/indicators/${r.pick(members)}/network?limit=200`, token));
-          latencies.push(ms);
-          sizes.push(value.members);
-        }
+        const paths = Array.from({ length: samples(scale) }, () => `/v1/indicators/${r.pick(members)}/network?limit=200`);
+        const { latencies, sizes: seen } = await sample<{ members: number }>(ctx, paths, token, (body) => body.members);
         ctx.server.mark('graph: after network');
-        sizes = [...new Set(sizes)];
+        const sizes = [...new Set(seen)];
         const peak = ctx.server.memory().phases.find((p) => p.phase === phase)?.peakRssMb ?? NaN;
         const stats = summary(latencies);
         ctx.log(`graph: /network p50 ${stats.p50.toFixed(0)} ms, p99 ${stats.p99.toFixed(0)} ms; members seen ${sizes.join(', ')}; RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB while answering`);
@@ -176,20 +182,12 @@ export const graph: Measure = {
         const n = samples(scale) * 3;
         const percent = Math.min(100, (100 * n * 20) / Math.max(1, ctx.dataset.count));
         const starts = (await ctx.sql<Array<{ id: string }>>`select id from indicators tablesample bernoulli (${percent}) limit ${n}`).map((row) => row.id);
-        const fromDataset: number[] = [], fromComponent: number[] = [];
-        let nodes = 0;
-        for (const id of starts) {
-          const { ms, value } = await timed(() => ctx.api.json<{ nodes: unknown[] }>('GET', `/v1/indicators/${id}/related?depth=3&limit=500`, ctx.adminToken));
-          fromDataset.push(ms);
-          nodes = Math.max(nodes, value.nodes.length);
-        }
-        let componentNodes = 0;
-        for (let k = 0; k < n; k++) {
-          const { ms, value } = await timed(() => ctx.api.json<{ nodes: unknown[] }>('GET', `/v1/indicators/${r.pick(members)}/related?depth=3&limit=500`, consumer));
-          fromComponent.push(ms);
-          componentNodes = Math.max(componentNodes, value.nodes.length);
-        }
-        const d = summary(fromDataset), c = summary(fromComponent);
+        const nodesOf = (body: { nodes: unknown[] }) => body.nodes.length;
+        const fromDataset = await sample(ctx, starts.map((id) => `/v1/indicators/${id}/related?depth=3&limit=500`), ctx.adminToken, nodesOf);
+        const componentPaths = Array.from({ length: n }, () => `/v1/indicators/${r.pick(members)}/related?depth=3&limit=500`);
+        const fromComponent = await sample(ctx, componentPaths, consumer, nodesOf);
+        const nodes = Math.max(0, ...fromDataset.sizes), componentNodes = Math.max(0, ...fromComponent.sizes);
+        const d = summary(fromDataset.latencies), c = summary(fromComponent.latencies);
         ctx.log(`graph: /related depth 3 from the data set p50 ${d.p50.toFixed(0)} ms p99 ${d.p99.toFixed(0)} ms (largest ${nodes} nodes); from the component p50 ${c.p50.toFixed(0)} ms p99 ${c.p99.toFixed(0)} ms (${componentNodes} nodes)`);
         return [
           { id: 'graph.related_dataset_p99', label: '/related depth 3 from random indicators of the data set, p99', unit: 'ms', value: d.p99, detail: { ...d, largest: nodes, dataset: ctx.dataset.count } },
