@@ -44,9 +44,12 @@ function carriersOf(caller: CallerIdentity, keys: string): SQL {
   const k = sql.raw(keys);
   return sql`select j.id, j.confidence, c.type, c.platform, c.value from (
       select j.id, k.type, k.platform, k.value from ${k} k join indicators j on j.type = k.type and j.value = k.value and j.platform = k.platform
+      where k.type not in ${ADDRESS}
       union all
       select l.indicator_id, k.type, k.platform, k.value from ${k} k join indicator_links l on l.type = k.type and l.value = k.value and l.platform = k.platform
+      where k.type not in ${ADDRESS}
       union all
+      -- addresses and networks by containment (their own values are links too: equality included)
       select l.indicator_id, k.type, k.platform, k.value from ${k} k join indicator_links l
         on k.type in ${ADDRESS} and l.type in ${ADDRESS} and l.value::inet && k.value::inet
     ) c join indicators j on j.id = c.id
