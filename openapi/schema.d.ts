@@ -243,6 +243,70 @@ export interface paths {
         patch: operations["updateIndicator"];
         trace?: never;
     };
+    "/v1/indicators/{id}/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The connected component (the suspected operation) an indicator belongs to, as far as the caller may see it
+         * @description Counts by type over the whole component (read up to 100,000 members; `truncated` beyond), and its first `limit` members, nearest the start first, with the links between them. `format=stix`: a bundle with Relationship objects.
+         */
+        get: operations["getIndicatorNetwork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/indicators/{id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outcomes on an indicator that the caller may see, oldest first
+         * @description Its source, the secretariat and the reporting organisation see an outcome; other agencies that may receive the indicator see it when it was reported with share_with_agencies.
+         */
+        get: operations["listOutcomes"];
+        put?: never;
+        /**
+         * Report what was done about an indicator the caller may receive
+         * @description Needs outcomes:write, and for intermediaries one of blocked, taken_down, not_actionable, no_longer_active. `false_positive` marks the indicator `disputed: true` in every read and feed, and takes its value out of blocklists and resolver zones until its source answers `confirmed` (source only, with indicators:write) or withdraws it.
+         */
+        post: operations["reportOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/indicators/{id}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The graph around an indicator: what the caller may receive within `depth` links of it
+         * @description Linked by submitted relations, by the same observable from other sources (corroboration), and by derived links (a URL's or e-mail's domain, a domain's registrable domain, addresses inside networks, shared servers, payment accounts, IBANs, wallets, tracking ids). Nodes are ordered by distance, then by how many observables they share with the level before, then by confidence; each level keeps its 1,000 most relevant. `format=stix`: a bundle with Relationship objects.
+         */
+        get: operations["getRelatedIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lookup": {
         parameters: {
             query?: never;
@@ -295,6 +359,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's feed of outcomes on its own indicators, gap-free
+         * @description Keep next_cursor and ask again to get only the outcomes reported since: every one arrives, in commit order, also while many are reported concurrently (the same guarantee as /v1/feed).
+         */
+        get: operations["getOutcomeFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sharing-groups": {
         parameters: {
             query?: never;
@@ -328,6 +412,43 @@ export interface paths {
         head?: never;
         /** Rename a sharing group or replace its members (admin) */
         patch: operations["updateSharingGroup"];
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exchange in numbers: reports, outcomes, time to action, consumers' lag (admin)
+         * @description Counts by status, type, sector, TLP and source; outcomes by action; median and p90 time from report to blocked, taken_down and domain_seized by country and by intermediary; each consumer's lag behind the feed head.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same about the caller's own reports and its own clients' feeds */
+        get: operations["getMyStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/warninglists": {
@@ -471,6 +592,24 @@ export interface components {
             /** @enum {string} */
             source: "1" | "2" | "3";
         };
+        GraphEdge: {
+            /** @description where the two meet */
+            observable: {
+                platform: string | null;
+                type: components["schemas"]["IndicatorType"];
+                value: string;
+            };
+            /** Format: uuid */
+            source: string;
+            /** Format: uuid */
+            target: string;
+            /** @description `corroboration` (both report the observable), a relation type (the source submitted it, pointing at the target's value), `domain`, `host` or `registrable_domain` (derived from the source's value), `shared` (both point at the observable), `contains` (the source's address or network contains the target's) */
+            type: string;
+        };
+        GraphNode: components["schemas"]["Indicator"] & {
+            /** @description /related: indicator hops from the start */
+            depth?: number;
+        };
         /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
         Indicator: {
             /** @enum {string} */
@@ -478,6 +617,11 @@ export interface components {
             audience?: components["schemas"]["Audience"] | null;
             categories: string[];
             confidence: number;
+            /** @description In single reads, lists, lookups and graph nodes; not in feed items */
+            corroboration?: {
+                /** @description sources that reported this observable, in reports the caller may receive (this one included) */
+                sources: number;
+            };
             /**
              * Format: date-time
              * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
@@ -492,6 +636,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             last_seen: string | null;
+            /** @description Outcomes reported on it, counted by action: shown to its source and the secretariat in reads */
+            outcomes?: {
+                [key: string]: number;
+            };
             pap: components["schemas"]["Pap"];
             platform: string | null;
             references: components["schemas"]["Reference"][];
@@ -743,6 +891,21 @@ export interface components {
             value: string;
             warninglists: components["schemas"]["WarninglistHit"][];
         };
+        NetworkGraph: {
+            by_type: {
+                [key: string]: number;
+            };
+            edges: components["schemas"]["GraphEdge"][];
+            edges_truncated: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description indicators in the connected component that the caller may receive */
+            members: number;
+            /** @description the first `limit` members, nearest the start first */
+            nodes: components["schemas"]["GraphNode"][];
+            /** @description the component is larger than the walk reads (members and by_type then count that many) */
+            truncated: boolean;
+        };
         Org: {
             /** @description ISO 3166-1 alpha-2 */
             country: string;
@@ -784,6 +947,66 @@ export interface components {
         };
         /** @enum {string} */
         OrgKind: "partner" | "agency" | "intermediary" | "secretariat";
+        Outcome: {
+            action: components["schemas"]["OutcomeAction"];
+            case_ref: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            indicator: {
+                /** Format: uuid */
+                id: string;
+                platform: string | null;
+                type: components["schemas"]["IndicatorType"];
+                value: string;
+            };
+            note: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            occurred_at: string;
+            reported_by: {
+                /** @description ISO 3166-1 alpha-2 */
+                country: string;
+                kind: string;
+                name: string;
+                /** Format: uuid */
+                org_id: string;
+            };
+            share_with_agencies: boolean;
+        };
+        /**
+         * @description Intermediaries may report blocked, taken_down, not_actionable, no_longer_active. `false_positive` marks the indicator disputed (its value leaves blocklists and resolver zones); `confirmed` is its source's answer (indicators:write, source only), which clears it.
+         * @enum {string}
+         */
+        OutcomeAction: "investigating" | "takedown_requested" | "taken_down" | "domain_seized" | "server_seized" | "blocked" | "arrest" | "assets_frozen" | "false_positive" | "not_actionable" | "no_longer_active" | "confirmed";
+        OutcomeCreate: {
+            action: components["schemas"]["OutcomeAction"];
+            case_ref?: string;
+            note?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            occurred_at?: string;
+            /** @description let other agencies that may receive the indicator see this outcome (deconfliction); default false, true for confirmed */
+            share_with_agencies?: boolean;
+        };
+        OutcomeFeedPage: {
+            has_more: boolean;
+            items: components["schemas"]["Outcome"][];
+            /** @description Opaque; ask again with it to get only the outcomes reported since */
+            next_cursor: string;
+        };
+        OutcomeList: {
+            items: components["schemas"]["Outcome"][];
+            next_cursor: string | null;
+        };
         /**
          * @description Permissible Actions Protocol
          * @enum {string}
@@ -810,6 +1033,15 @@ export interface components {
             kind: "court_order" | "case" | "notice" | "url";
             /** Format: uri */
             url?: string;
+        };
+        RelatedGraph: {
+            depth: number;
+            edges: components["schemas"]["GraphEdge"][];
+            edges_truncated: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description the start first, then by distance, observables shared with the level before, confidence */
+            nodes: components["schemas"]["GraphNode"][];
         };
         Relation: {
             target: {
@@ -884,6 +1116,83 @@ export interface components {
         SharingGroupPatch: {
             members?: string[];
             name?: string;
+        };
+        Statistics: {
+            consumers: {
+                client_id: string;
+                client_name: string;
+                /** @description `feed` (/v1/feed) or a saved feed's id */
+                feed: string;
+                /** @description how long the oldest of those has waited; 0 when it is at the head */
+                lag_seconds: number;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+                 */
+                last_pulled_at: string;
+                /** Format: uuid */
+                org_id: string;
+                org_name: string;
+                pending_capped: boolean;
+                /** @description changes after its last page that it may receive (its filters aside), counted up to 1,000 */
+                pending_changes: number;
+            }[];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            generated_at: string;
+            indicators: {
+                by_sector: {
+                    [key: string]: number;
+                };
+                /** @description /v1/stats only: the 100 largest sources */
+                by_source?: {
+                    active: number;
+                    name: string;
+                    /** Format: uuid */
+                    org_id: string;
+                }[];
+                by_status: {
+                    [key: string]: number;
+                };
+                by_tlp: {
+                    [key: string]: number;
+                };
+                /** @description active indicators; so are by_sector, by_tlp and by_source */
+                by_type: {
+                    [key: string]: number;
+                };
+                total: number;
+            };
+            outcomes: {
+                by_action: {
+                    [key: string]: number;
+                };
+                total: number;
+            };
+            time_to_action: {
+                /** @description time from report to blocked, taken_down and domain_seized, by the country of the organisation that reported it */
+                by_country: {
+                    action: string;
+                    /** @description ISO 3166-1 alpha-2 */
+                    country: string;
+                    median_seconds: number;
+                    p90_seconds: number;
+                    /** @description indicators with such an outcome (each reporter's first) */
+                    reports: number;
+                }[];
+                by_intermediary: {
+                    action: string;
+                    median_seconds: number;
+                    name: string;
+                    /** Format: uuid */
+                    org_id: string;
+                    p90_seconds: number;
+                    /** @description indicators with such an outcome (each reporter's first) */
+                    reports: number;
+                }[];
+            };
         };
         /**
          * @description FIRST TLP 2.0
@@ -2608,6 +2917,395 @@ export interface operations {
             };
         };
     };
+    getIndicatorNetwork: {
+        parameters: {
+            query?: {
+                format?: "json" | "stix";
+                /** @description nodes returned at most */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The network */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkGraph"];
+                    "application/stix+json;version=2.1": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOutcomes: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeList"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRelatedIndicators: {
+        parameters: {
+            query?: {
+                depth?: number;
+                format?: "json" | "stix";
+                /** @description nodes at most, the start included */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedGraph"];
+                    "application/stix+json;version=2.1": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     lookupObservable: {
         parameters: {
             query: {
@@ -2966,6 +3664,84 @@ export interface operations {
             };
         };
     };
+    getOutcomeFeed: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page; omit to start from the beginning */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeFeedPage"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSharingGroups: {
         parameters: {
             query?: never;
@@ -3201,6 +3977,154 @@ export interface operations {
             };
             /** @description The request body is not of a media type this operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,11 @@
 /** Every named schema, registered with fastify (validation) and swagger (components). */
+import { analysisSchemas } from './analysis.js';
 import { commonSchemas } from './common.js';
 import { dnsSchemas } from './dns.js';
 import { feedSchemas } from './feeds.js';
 import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
+import { outcomeSchemas } from './outcomes.js';
+import { statsSchemas } from './stats.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas, ...statsSchemas];

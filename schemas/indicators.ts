@@ -182,6 +182,10 @@ export const Indicator = Type.Object({
   attribution: Type.Optional(StringEnum(['named', 'anonymous'])),
   created_at: Type.Optional(Timestamp),
   withdrawn_reason: Type.Optional(Nullable(Type.String())),
+  corroboration: Type.Optional(Type.Object({
+    sources: Type.Integer({ description: 'sources that reported this observable, in reports the caller may receive (this one included)' }),
+  }, { description: 'In single reads, lists, lookups and graph nodes; not in feed items' })),
+  outcomes: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Outcomes reported on it, counted by action: shown to its source and the secretariat in reads' })),
 }, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only' });
 
 export const IndicatorList = Type.Object({

@@ -18,6 +18,10 @@ import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import feedStreamRoutes from './modules/feeds/stream.js';
 import dnsRoutes from './modules/dns/routes.js';
+import outcomeRoutes from './modules/outcomes/routes.js';
+import analysisRoutes from './modules/analysis/routes.js';
+import feedPositions from './modules/stats/positions.js';
+import statsRoutes from './modules/stats/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -147,9 +151,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs, zones,
   });
   app.decorate('warninglists', options.warninglists);
-  await app.register(indicatorRoutes, { db: database.db, cursorKey });
+  await app.register(indicatorRoutes, { db: database.db, cursorKey, linkDerivation: config.linkDerivation });
+  await app.register(feedPositions, { db: database.db, cursorKey }); // before the feeds: it follows their pages
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(feedStreamRoutes, { database, cursorKey, stream: config.stream });
   await app.register(dnsRoutes, { db: database.db, zones });
+  await app.register(outcomeRoutes, { db: database.db, cursorKey });
+  await app.register(analysisRoutes, { db: database.db });
+  await app.register(statsRoutes, { db: database.db });
   return app;
 }

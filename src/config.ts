@@ -65,6 +65,8 @@ export interface Config {
   tsigSealKeys: Buffer[];
   /** The live feed (GET /v1/feed/stream): heartbeats, the bound on a subscriber's unsent bytes, how many streams. */
   stream: StreamConfig;
+  /** Keep the link graph's derived links at ingest (src/modules/analysis/links.ts); false only to measure or bulk-load without them. */
+  linkDerivation: boolean;
 }
 
 export interface StreamConfig {
@@ -228,5 +230,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerClient: integer(env, 'STREAM_MAX_PER_CLIENT', 10, 1, 10_000),
       maxPerNode: integer(env, 'STREAM_MAX_PER_NODE', 2_000, 1, 100_000),
     },
+    linkDerivation: oneOf(env, 'LINK_DERIVATION', ['true', 'false'] as const, 'true') === 'true',
   };
 }

@@ -5,6 +5,8 @@ t.test('defaults need no environment at all', async (t) => {
   const config = loadConfig({});
   t.match(config, { port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data/db', logLevel: 'info', tokenTtlSeconds: 900, signingKeys: [] });
   t.ok(config.revocationCacheSeconds <= 30, 'revocation reaches every node within 30 s');
+  t.equal(config.linkDerivation, true, 'the link graph is kept at ingest unless turned off');
+  t.equal(loadConfig({ LINK_DERIVATION: 'false' }).linkDerivation, false);
 });
 
 t.test('a wrong value names its variable', async (t) => {
@@ -24,6 +26,7 @@ t.test('a wrong value names its variable', async (t) => {
     [{ METRICS_TOKEN: 'has a space in it 0123456789' }, /METRICS_TOKEN must be 24-256/],
     [{ METRICS_PORT: '0' }, /METRICS_PORT must be between 1 and 65535/],
     [{ METRICS_PORT: '3000' }, /METRICS_PORT must differ from PORT/],
+    [{ LINK_DERIVATION: 'no' }, /LINK_DERIVATION must be one of true, false/],
   ];
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));

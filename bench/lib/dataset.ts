@@ -7,10 +7,12 @@
  * The loader is for volume the API measurements do not need to push themselves (contract-shaped
  * rows for the scaling measure). It builds each row exactly as the API would — the service's own
  * prepareItem() (normalisation, warninglists, sharing tokens) and contentHash() — and COPYs it,
- * with its `created` entry in the change log, one transaction per chunk.
+ * with its `created` entry in the change log and its link-graph links (src/domain/links.ts), one
+ * transaction per chunk.
  */
 import { uuidv7 } from 'uuidv7';
 import { loadShippedWarninglists, WarninglistMatcher } from '../../src/domain/warninglists.js';
+import { linksOf } from '../../src/domain/links.js';
 import { contentHash, DEFAULT_VALIDITY_MS, prepareItem, type PreparedRow } from '../../src/modules/indicators/prepare.js';
 import { arrayLiteral, copyField, copyIn, type Sql } from './db.js';
 import { hash32 } from './rng.js';
@@ -22,6 +24,13 @@ export const INDICATOR_COLUMNS = ['id', 'source_org_id', 'type', 'platform', 'va
   'shared_infrastructure', 'content_hash'] as const;
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+export const LINK_COLUMNS = 'indicator_id, type, platform, value, via';
+
+/** The indicator_links rows of one indicator in COPY text format, as storeBatch() would insert them. */
+export function linkCopyLines(id: string, row: PreparedRow): string[] {
+  return linksOf(row).map((l) => [id, l.type, l.platform, l.value, l.via].map(copyField).join('\t') + '\n');
+}
 
 /** One indicators row in COPY text format, as storeBatch() would insert it. */
 export function indicatorCopyLine(id: string, sourceOrgId: string, row: PreparedRow, now: number): string {
@@ -62,7 +71,7 @@ export class Dataset {
 
   /** Empty the indicator tables (measures that need a clean start). */
   async truncate(): Promise<void> {
-    await this.sql`truncate indicator_changes, indicators, idempotency_keys`;
+    await this.sql`truncate indicator_changes, pending_changes, indicator_links, outcomes, feed_positions, indicators, idempotency_keys`;
     this.#seenKeys.clear();
     this.count = 0;
   }
@@ -80,13 +89,13 @@ export class Dataset {
     while (loaded < need) {
       const n = Math.min(CHUNK, need - loaded);
       const g0 = performance.now();
-      const { indicators, changes, rows, dropped } = this.#chunk(n);
+      const { indicators, changes, links, rows, dropped } = this.#chunk(n);
       genMs += performance.now() - g0;
       skipped += dropped;
       const w0 = performance.now();
       if (pending) await pending;
       waitMs += performance.now() - w0;
-      pending = this.#copy(indicators, changes);
+      pending = this.#copy(indicators, changes, links);
       loaded += rows;
       if (performance.now() - lastLog > 15_000) {
         lastLog = performance.now();
@@ -101,9 +110,9 @@ export class Dataset {
     this.log(`loaded ${loaded.toLocaleString('en')} in ${seconds.toFixed(0)} s (${Math.round(loaded / seconds).toLocaleString('en')} rows/s; ${skipped} generated items skipped as rejected or repeated; generating ${(genMs / 1000).toFixed(0)} s, waiting for COPY ${(waitMs / 1000).toFixed(0)} s)`);
   }
 
-  #chunk(n: number): { indicators: string[]; changes: string[]; rows: number; dropped: number } {
+  #chunk(n: number): { indicators: string[]; changes: string[]; links: string[]; rows: number; dropped: number } {
     const now = Date.now();
-    const indicators: string[] = [], changes: string[] = [];
+    const indicators: string[] = [], changes: string[] = [], links: string[] = [];
     let dropped = 0;
     while (indicators.length < n) {
       const i = this.take(1);
@@ -118,14 +127,16 @@ export class Dataset {
       const id = uuidv7();
       indicators.push(indicatorCopyLine(id, source.id, r, now));
       changes.push(`${id}\t1\tcreated\n`);
+      links.push(...linkCopyLines(id, r));
     }
-    return { indicators, changes, rows: indicators.length, dropped };
+    return { indicators, changes, links, rows: indicators.length, dropped };
   }
 
-  async #copy(indicators: string[], changes: string[]): Promise<void> {
+  async #copy(indicators: string[], changes: string[], links: string[]): Promise<void> {
     await copyIn(this.url, [
       { copy: `copy indicators (${INDICATOR_COLUMNS.map((c) => `"${c}"`).join(', ')}) from stdin`, chunks: [...batches(indicators)] },
       { copy: 'copy indicator_changes (indicator_id, version, kind) from stdin', chunks: [...batches(changes)] },
+      { copy: `copy indicator_links (${LINK_COLUMNS}) from stdin`, chunks: [...batches(links)] },
     ]);
   }
 }

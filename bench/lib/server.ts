@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** Write a V8 CPU profile into this directory when the server stops. */
   cpuProfDir?: string;
   env?: Record<string, string>;
+  /** Its stdout and stderr go to bench/.cache/<logName> (default server.log). */
+  logName?: string;
 }
 
 export interface MemorySample { at: number; rssKb: number }
@@ -61,7 +63,7 @@ export class ServerProcess {
     });
     this.#child = child;
     mkdirSync(`${ROOT}bench/.cache`, { recursive: true });
-    const errLog = createWriteStream(`${ROOT}bench/.cache/server.log`);
+    const errLog = createWriteStream(`${ROOT}bench/.cache/${o.logName ?? 'server.log'}`);
     child.stderr!.on('data', (chunk) => { this.#stderr = (this.#stderr + String(chunk)).slice(-20_000); errLog.write(chunk); });
     child.stdout!.on('data', (chunk) => errLog.write(chunk));
     const deadline = Date.now() + 60_000;

@@ -3,12 +3,12 @@
  *
  * Each run starts from empty indicator tables. `ingestClients` partners push their own batches
  * of `batchSize` concurrently (POST /v1/indicators) until `ingestItems` are in; bodies are
- * generated before the clock starts. Then the rows exactly as the API stored them (both
- * tables) are exported, the tables emptied, and the same rows COPY-ed back into the same tables
- * with the same indexes: the ratio is API rate / COPY rate.
+ * generated before the clock starts. Then the rows exactly as the API stored them (indicators,
+ * change log, link-graph links) are exported, the tables emptied, and the same rows COPY-ed back
+ * into the same tables with the same indexes: the ratio is API rate / COPY rate.
  */
 import { copyIn, copyOut } from '../lib/db.js';
-import { apiItems } from '../lib/dataset.js';
+import { apiItems, LINK_COLUMNS } from '../lib/dataset.js';
 import { pool } from '../lib/http.js';
 import type { Measure } from '../lib/measure.js';
 
@@ -56,12 +56,14 @@ export const ingest: Measure = {
       ctx.server.mark('ingest (COPY baseline)');
       const indicatorsCopy = await exportTable(ctx.databaseUrl, 'select * from indicators');
       const changesCopy = await exportTable(ctx.databaseUrl, `select ${CHANGE_COLUMNS} from indicator_changes order by pos`);
+      const linksCopy = await exportTable(ctx.databaseUrl, `select ${LINK_COLUMNS} from indicator_links`);
       await dataset.truncate();
       await ctx.sql`checkpoint`;
       const t1 = performance.now();
       await copyIn(ctx.databaseUrl, [
         { copy: 'copy indicators from stdin', chunks: indicatorsCopy },
         { copy: `copy indicator_changes (${CHANGE_COLUMNS}) from stdin`, chunks: changesCopy },
+        { copy: `copy indicator_links (${LINK_COLUMNS}) from stdin`, chunks: linksCopy },
       ]);
       const copySeconds = (performance.now() - t1) / 1000;
       await dataset.truncate();

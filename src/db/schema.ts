@@ -266,6 +266,64 @@ export const rpzFileSerials = pgTable('rpz_file_serials', {
   serial: bigint('serial', { mode: 'number' }).notNull(),
 }, (t) => [primaryKey({ columns: [t.clientId, t.variant] })]);
 
+/**
+ * Outcomes (contract §5): what an agency or intermediary did about an indicator, fed back to its
+ * source. Rows are read by the source's outcomes feed in (xid, pos) order below the feed horizon,
+ * like the change log (src/domain/cursor.ts); `source_org_id` is the indicator's source, kept here
+ * so that feed is one index range.
+ */
+export const outcomes = pgTable('outcomes', {
+  id: uuid('id').primaryKey(),
+  pos: bigserial('pos', { mode: 'number' }).notNull(),
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+  indicatorId: uuid('indicator_id').notNull().references(() => indicators.id),
+  sourceOrgId: uuid('source_org_id').notNull().references(() => orgs.id),
+  reporterOrgId: uuid('reporter_org_id').notNull().references(() => orgs.id),
+  reporterClientId: text('reporter_client_id').notNull(),
+  /** investigating | takedown_requested | taken_down | … | false_positive | confirmed (src/domain/outcomes.ts) */
+  action: text('action').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull(),
+  note: text('note'),
+  caseRef: text('case_ref'),
+  shareWithAgencies: boolean('share_with_agencies').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [
+  index('outcomes_indicator_idx').on(t.indicatorId, t.id),
+  index('outcomes_source_feed_idx').on(t.sourceOrgId, t.xid, t.pos),
+  index('outcomes_reporter_idx').on(t.reporterOrgId),
+]);
+
+/**
+ * The link graph's stored edges (src/modules/analysis/): the observables an indicator points at
+ * besides its own — its submitted relations' targets and what is derived from its value (a URL's
+ * and an e-mail's domain, a domain's registrable domain) — and, for addresses and networks, its
+ * own value, so that containment is one GiST lookup here. Two indicators are linked when they share
+ * an observable (its own or one of these) or their addresses overlap. Derived data: rewritten with
+ * the indicator at ingest, never read without the sharing rule on the indicator that carries it.
+ * No foreign key: it would cost a lookup per row at ingest for data nothing else writes.
+ */
+export const indicatorLinks = pgTable('indicator_links', {
+  indicatorId: uuid('indicator_id').notNull(),
+  type: text('type').notNull(),
+  platform: text('platform').notNull().default(''),
+  value: text('value').notNull(),
+  /** A relation type (hosted_on …), or domain | registrable_domain | self (src/domain/links.ts). */
+  via: text('via').notNull(),
+}, (t) => [
+  index('indicator_links_indicator_idx').on(t.indicatorId),
+  index('indicator_links_observable_idx').on(t.type, t.value),
+]);
+
+/** Where each consumer's last feed page ended (for its lag behind the feed head in /v1/stats). */
+export const feedPositions = pgTable('feed_positions', {
+  clientId: text('client_id').notNull(),
+  /** `feed` (/v1/feed) or a saved feed's id. */
+  feed: text('feed').notNull(),
+  xid: xid8('xid').notNull(),
+  pos: bigint('pos', { mode: 'number' }).notNull(),
+  pulledAt: timestamp('pulled_at', { withTimezone: true, mode: 'string' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.clientId, t.feed] })]);
+
 export type OrgRow = typeof orgs.$inferSelect;
 export type ClientRow = typeof clients.$inferSelect;
 export type IndicatorRow = typeof indicators.$inferSelect;

@@ -13,7 +13,7 @@
  *   others `cryptocurrency-wallet:address`): borrowing one vendor's name would look standard
  *   without being so, while our prefix says plainly whose definition it is.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   TLP_LEVELS,
   type FeedEntry, type FeedItem, type IndicatorType, type Reference, type Tlp, type Tombstone,
@@ -302,5 +302,53 @@ export function toStixBundle(entries: FeedEntry[], _opts: { now?: Date } = {}): 
       ...identities.values(),
       ...indicators,
     ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relationships (the link graph, src/modules/analysis)
+
+/** An edge of the link graph between two indicators, for `stixRelationship`. */
+export interface GraphLink {
+  source: string;
+  target: string;
+  /** corroboration, shared, contains, a relation type (hosted_on …) or a derived link (domain …). */
+  type: string;
+  observable: { type: IndicatorType; value: string; platform: string | null };
+  /** The later `updated_at` of its two ends: a relationship changes when they do. */
+  modified: string;
+}
+
+/** Namespace of the name-based ids of relationships (RFC 9562 UUIDv5). */
+const RELATIONSHIP_NAMESPACE = Buffer.from('5f1d3c2e8a7b4c6d9e0f1a2b3c4d5e6f', 'hex');
+
+function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha1').update(RELATIONSHIP_NAMESPACE).update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A link of the graph as a STIX Relationship between the two Indicators. The id is derived from
+ * (source, type, target), so the same link is the same object in every export; `relationship_type`
+ * is our link type in STIX's lower-case-and-hyphen form (`hosted-on`), and the observable where the
+ * two meet is `x_isop_observable`.
+ */
+export function stixRelationship(link: GraphLink): StixObject {
+  const relationshipType = link.type.replace(/_/g, '-');
+  const modified = stixTimestamp(link.modified);
+  const sourceRef = stixIndicatorId(link.source), targetRef = stixIndicatorId(link.target);
+  return {
+    type: 'relationship',
+    spec_version: '2.1',
+    id: `relationship--${nameBasedUuid(`${sourceRef} ${relationshipType} ${targetRef}`)}`,
+    created: modified,
+    modified,
+    relationship_type: relationshipType,
+    source_ref: sourceRef,
+    target_ref: targetRef,
+    x_isop_observable: compact({ ...link.observable }),
   };
 }

@@ -187,3 +187,18 @@ export function receivableBy(caller: CallerIdentity, state: RuleColumns = curren
   const ownerClause = options.forReading ? owner : sql`(${owner} and ${state.deliverable})`;
   return sql`(${ownerClause} or (${others}))`;
 }
+
+/**
+ * Who may read an outcome (contract §5), the outcome row aliased `outcome` of the indicator row
+ * aliased `indicator`: the indicator's source, the secretariat and the reporting organisation
+ * always; another agency when the reporter shared it (`share_with_agencies`) and that agency may
+ * receive the indicator now (rules 1–6 above).
+ */
+export function outcomeVisibleTo(caller: CallerIdentity, outcome = 'oc', indicator = 'i'): SQL {
+  if (caller.orgKind === 'secretariat') return sql`true`;
+  const col = (name: string) => sql.raw(`${outcome}.${name}`);
+  const shared = caller.orgKind === 'agency'
+    ? sql` or (${col('share_with_agencies')} and ${receivableBy(caller, currentState(indicator))})`
+    : sql``;
+  return sql`(${col('source_org_id')} = ${caller.orgId}::uuid or ${col('reporter_org_id')} = ${caller.orgId}::uuid${shared})`;
+}

@@ -60,6 +60,15 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/dns-zone': ['feed:read'],
   'GET /v1/clients/:client_id/dns-zone': ['admin'],
   'PATCH /v1/clients/:client_id/dns-zone': ['admin'],
+  // §5 outcomes: outcomes:write reports (indicators:write lets the source confirm a disputed indicator).
+  'POST /v1/indicators/:id/outcomes': ['outcomes:write', 'indicators:write'],
+  'GET /v1/indicators/:id/outcomes': ['outcomes:read', 'outcomes:write'],
+  'GET /v1/outcomes': ['outcomes:read'],
+  // §6 analysis.
+  'GET /v1/indicators/:id/related': ['indicators:read'],
+  'GET /v1/indicators/:id/network': ['indicators:read'],
+  'GET /v1/stats': ['admin'],
+  'GET /v1/stats/me': 'authenticated',
 };
 
 /**

@@ -15,6 +15,7 @@ import { issueTsigKey } from '../dns/zones.js';
 export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
   agency: ['feed:read', 'indicators:read', 'outcomes:write'],
+  // The contract's defaults (§2). An intermediary that confirms blocking orders (§5) gets a client with outcomes:write too.
   intermediary: ['feed:read', 'indicators:read'],
   secretariat: ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'],
 };

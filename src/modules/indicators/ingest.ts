@@ -12,6 +12,7 @@ import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, type PreparedBatch, type 
 import { recordChanges, recordCreated } from '../feeds/change-log.js';
 import { effectiveStatus } from '../../domain/visibility.js';
 import { pacer, type Pace } from '../../domain/pace.js';
+import { storeLinks } from '../analysis/links.js';
 
 export interface ItemResult {
   index: number;
@@ -135,6 +136,13 @@ export interface Stored {
   pendingAnonymous: number;
 }
 
+export interface StoreOptions {
+  /** PATCH: set first_seen/last_seen outright instead of widening them. */
+  replaceSeen?: boolean;
+  /** Keep the link graph's stored links (default true; LINK_DERIVATION=false turns it off). */
+  links?: boolean;
+}
+
 /**
  * Store the accepted items of a batch for `sourceOrgId` inside transaction `tx`, filling in
  * `results`. `replaceSeen` (PATCH) sets first_seen/last_seen outright instead of widening
@@ -142,7 +150,7 @@ export interface Stored {
  * first (the caller retries the transaction). After the commit, call `publishPendingChanges`
  * when `pendingAnonymous` is not zero (the sweeper does it too, should the process die first).
  */
-export async function storeBatch(tx: Executor, sourceOrgId: string, batch: PreparedBatch, now: number, options: { replaceSeen?: boolean } = {}): Promise<Stored> {
+export async function storeBatch(tx: Executor, sourceOrgId: string, batch: PreparedBatch, now: number, options: StoreOptions = {}): Promise<Stored> {
   const { accepted, results } = batch;
   if (accepted.size === 0) return { pendingAnonymous: 0 };
   const pace = pacer();
@@ -229,6 +237,8 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
       from jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}
       where i.id = x.id`);
   }
+  // The link graph (src/modules/analysis/links.ts): statements of their own, after the batch's.
+  if (options.links !== false) await storeLinks(tx, [...inserts, ...updates], updates.map((w) => w.id));
   return { pendingAnonymous: ids(inserts, true).length + ids(updates, true).length };
 }
 

@@ -21,7 +21,7 @@ import { publishPendingChanges, recordChanges } from '../feeds/change-log.js';
 import { withRetry } from '../../db/transaction.js';
 import { prepareBatch, storeBatch, summarise } from './ingest.js';
 import { claimKey, completeClaim, storedResponse, type StoredResponse } from './idempotency.js';
-import { indicatorJson } from './view.js';
+import { indicatorJson, withReadExtras } from './view.js';
 
 const tags = ['indicators'];
 
@@ -34,7 +34,7 @@ const sendJson = (reply: FastifyReply, status: number, text: string) =>
 /** One indicator as the caller may see it, as JSON text; null when it may not. `lock`: for update. */
 async function readIndicator(db: Executor, caller: CallerIdentity, id: string, options: { lock?: boolean } = {}): Promise<string | null> {
   const [row] = await rows<{ json: string }>(db, sql`
-    select ${indicatorJson(caller)} as json
+    select ${withReadExtras(indicatorJson(caller), caller)} as json
     from indicators i join orgs o on o.id = i.source_org_id
     where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}
     ${options.lock ? sql`for update of i` : sql``}`);
@@ -61,8 +61,8 @@ function parseIfMatch(header: string | undefined): string[] | null {
 
 const canAdminister = (caller: Caller) => caller.scopes.has('admin');
 
-export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
-  const { db, cursorKey } = opts;
+export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; linkDerivation: boolean }) {
+  const { db, cursorKey, linkDerivation } = opts;
 
   /** After a commit that left anonymous changes waiting: publish them in a transaction of their own. */
   async function publishAnonymous(request: FastifyRequest) {
@@ -140,7 +140,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
         const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
         stored = { status: 422, response: { results, summary: summarise(results) } };
       } else {
-        ({ pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now));
+        ({ pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { links: linkDerivation }));
         stored = { status: 200, response: { results: batch.results, summary: summarise(batch.results) } };
       }
       if (claim) await completeClaim(tx, claim, stored);
@@ -201,7 +201,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       where.push(sql`i.id < ${after.id}::uuid`);
     }
     const page = await rows<{ id: string; json: string }>(db, sql`
-      select i.id, ${indicatorJson(caller)} as json
+      select i.id, ${withReadExtras(indicatorJson(caller), caller)} as json
       from indicators i join orgs o on o.id = i.source_org_id
       where ${sql.join(where, sql` and `)}
       order by i.id desc limit ${q.limit + 1}`);
@@ -253,7 +253,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       const result = batch.results[0];
       if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
       // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
-      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true });
+      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true, links: linkDerivation });
       return { json: (await readIndicator(tx, caller, id))!, pendingAnonymous };
     });
     if (json.pendingAnonymous) await publishAnonymous(request);
@@ -301,7 +301,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const normal = normalise(q.type, q.value, q.platform ?? null);
     if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
     const found = await rows<{ json: string }>(db, sql`
-      select ${indicatorJson(caller)} as json
+      select ${withReadExtras(indicatorJson(caller), caller)} as json
       from indicators i join orgs o on o.id = i.source_org_id
       where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
         and ${receivableBy(caller, currentState(), { forReading: true })}

@@ -4,7 +4,7 @@
  * Expects the indicator aliased `i` and its source organisation aliased `o`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { effectiveStatus, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 
 const ts = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then date_trunc('hour', i.updated_at) else i.updated_at end)`);
@@ -45,4 +45,24 @@ export function indicatorJson(caller: CallerIdentity): SQL {
 export function tombstoneJson(status: SQL): SQL {
   return sql`json_build_object('id', i.id, 'version', i.version, 'status', ${status}, 'type', i.type,
     'value', i.value, 'platform', nullif(i.platform, ''), 'updated_at', ${RECIPIENT_UPDATED_AT})::text`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What single reads, lists, lookups and graph nodes add to the indicator (never feed items).
+
+/**
+ * `json` (an indicator's JSON text, for the row aliased `i`) with `corroboration: { sources }` —
+ * how many sources reported the same observable in reports the caller may receive, this one
+ * included (what a lookup of the observable would list) — and, for the indicator's source and the
+ * secretariat, `outcomes`: the outcomes reported on it, counted by action.
+ */
+export function withReadExtras(json: SQL, caller: CallerIdentity): SQL {
+  // One report per source and observable (the natural key), so reports counted are sources.
+  const sources = sql`(select count(*) from indicators c
+    where c.type = i.type and c.value = i.value and c.platform = i.platform and ${receivableBy(caller, currentState('c'), { forReading: true })})`;
+  const counts = sql`(select coalesce(json_object_agg(a.action, a.n order by a.action), '{}'::json)::text
+    from (select oc.action, count(*) as n from outcomes oc where oc.indicator_id = i.id group by oc.action) a)`;
+  const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`;
+  return sql`(left(${json}, -1) || ',"corroboration":{"sources":' || ${sources} || '}'
+    || (case when ${owner} then ',"outcomes":' || ${counts} else '' end) || '}')`;
 }
