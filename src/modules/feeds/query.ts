@@ -91,7 +91,7 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
   ];
   const payload = window.positionsOnly
     ? sql`''`
-    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus)} end`;
+    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
   return rows<FeedRow>(db, sql`
     select c.xid::text as xid, c.pos::int8 as pos, i.id, ${payload} as json
     from indicator_changes c
