@@ -4,5 +4,6 @@ import { dnsSchemas } from './dns.js';
 import { feedSchemas } from './feeds.js';
 import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
+import { taxiiSchemas } from './taxii.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...taxiiSchemas];

@@ -17,6 +17,7 @@ import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
+import taxiiRoutes, { taxiiErrors } from './modules/taxii/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(problems);
+  await app.register(taxiiErrors); // under /taxii2/, errors are TAXII error messages
   await app.register(body); // JSON bodies: depth, unstorable text, bulk bodies in pieces and within a byte budget
   // JSON only, except where a route opts in to forms (the OAuth token endpoint).
   app.removeContentTypeParser('text/plain');
@@ -165,5 +167,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(dnsRoutes, { db: database.db, zones });
+  await app.register(taxiiRoutes, { db: database.db, cursorKey });
   return app;
 }

@@ -4,9 +4,9 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { rows } from '../../src/db/client.js';
 import { sweep } from '../../src/modules/feeds/sweeper.js';
-import { prepareBatch, storeBatch } from '../../src/modules/indicators/ingest.js';
 import { stixIdentityId, stixIndicatorId, TLP_MARKING_IDS } from '../../src/domain/stix.js';
 import { serialNewer } from '../../src/domain/rpz.js';
+import { heldWriter } from '../helpers/writers.js';
 import { adminToken, createMember, createTestApp, drainFeed, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
@@ -285,17 +285,7 @@ t.test('gap-free cursor under concurrent writers (PostgreSQL)', { skip: database
     cursor = got.cursor;
   };
 
-  const write = async (value: string, hold: Promise<void>, started?: () => void) => {
-    let id = '';
-    await database.db.transaction(async (tx) => {
-      const batch = await prepareBatch(tx as never, [{ type: 'domain', value }], undefined, app.warninglists, Date.now(), { orgId: source.orgId, orgKind: 'partner' });
-      await storeBatch(tx as never, source.orgId, batch, Date.now());
-      id = batch.results[0]!.id!;
-      started?.();
-      await hold;
-    });
-    return id;
-  };
+  const write = heldWriter(app, database, source.orgId);
 
   // Deterministic core: A writes first (lower pos) but commits last.
   let releaseA!: () => void;
