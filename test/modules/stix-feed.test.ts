@@ -6,6 +6,7 @@ import t from 'tap';
 import { stixIdentityId, stixIndicatorId, TLP_MARKING_IDS } from '../../src/domain/stix.js';
 import { INDICATOR_TYPES, TLP_LEVELS } from '../../src/domain/types.js';
 import { adminToken, createMember, createTestApp, json } from '../helpers/app.js';
+import { EVERY_TYPE } from '../helpers/observables.js';
 import { stixBundleErrors } from '../helpers/stix-schemas.js';
 
 const { app } = await createTestApp(t);
@@ -13,22 +14,6 @@ const admin = await adminToken(app);
 const source = await createMember(app, admin, 'partner', 'FR', { sectors: ['live_sports'] });
 const agency = await createMember(app, admin, 'agency', 'IT');
 
-/** One valid observable of every type. */
-export const EVERY_TYPE: Record<string, unknown>[] = [
-  { type: 'domain', value: 'stix-every-type.tv' },
-  { type: 'url', value: "https://stix-every-type.tv/live?ch=1&it's=ok" },
-  { type: 'ipv4', value: '185.234.72.19' },
-  { type: 'ipv6', value: '2a05:d014:1::80' },
-  { type: 'cidr', value: '185.234.72.0/24' },
-  { type: 'asn', value: 'AS203000' },
-  { type: 'email', value: 'sales@stix-every-type.tv' },
-  { type: 'iban', value: 'DE89 3704 0044 0532 0130 00' },
-  { type: 'crypto_address', platform: 'btc', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' },
-  { type: 'payment_account', platform: 'paypal', value: 'payments@stix-every-type.tv' },
-  { type: 'social_account', platform: 'telegram', value: 'stixeverytype' },
-  { type: 'app', platform: 'google_play', value: 'com.stix.everytype' },
-  { type: 'tracking_id', platform: 'google_analytics', value: 'UA-12345678-1' },
-];
 
 t.test('the feed as STIX: every type, every TLP and a tombstone validate against the OASIS schemas', async (t) => {
   t.same(new Set(EVERY_TYPE.map((i) => i.type)), new Set(INDICATOR_TYPES), 'the fixture covers every type');
