@@ -7,6 +7,7 @@ import { feedPull } from './feed-pull.js';
 import { ingest } from './ingest.js';
 import { memory } from './memory.js';
 import { scaling } from './scaling.js';
+import { taxiiPaging } from './taxii.js';
 import { underLoad } from './under-load.js';
 
-export const MEASURES: Measure[] = [ingest, feedPull, underLoad, memory, scaling];
+export const MEASURES: Measure[] = [ingest, feedPull, taxiiPaging, underLoad, memory, scaling];
