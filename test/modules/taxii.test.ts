@@ -234,6 +234,12 @@ t.test('filters: match[type], match[id], match[version], match[spec_version]; ne
   t.match(json(reused), { title: 'Bad Request', http_status: '400', error_code: 'validation-error' });
   t.equal((await taxii(agency.auth, `${path}?next=abc.def`)).statusCode, 400, 'a next we did not issue');
   t.equal((await taxii(agency.auth, `${path}?limit=1&${both}&next=${encodeURIComponent(first.next)}`)).statusCode, 200);
+  const old = encodeURIComponent('2020-01-01T00:00:00.000Z');
+  const dated = json(await taxii(agency.auth, `${path}?limit=1&${both}&added_after=${old}`));
+  const [withDate, without] = await Promise.all([`&added_after=${old}`, ''].map(async (again) =>
+    json(await taxii(agency.auth, `${path}?limit=1&${both}${again}&next=${encodeURIComponent(dated.next)}`))));
+  t.same(without, withDate, 'added_after may be sent again with next, or left out (as the OpenCTI connector does)');
+  t.equal(without.objects.at(-1).id, stixIndicatorId(b!.id), 'and next goes on where the page ended');
   t.equal((await taxii(agency.auth, `${path}?colour=red`)).statusCode, 400, 'unknown parameters are refused');
   t.equal((await taxii(agency.auth, `${path}?added_after=yesterday`)).statusCode, 400);
 });

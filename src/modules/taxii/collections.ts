@@ -29,7 +29,7 @@ export async function collectionsOf(db: Database, caller: Caller): Promise<Colle
   const list: Collection[] = [];
   if (caller.scopes.has('feed:read')) {
     list.push({
-      id: EVERYTHING_ID, alias: 'everything', title: 'Everything you may receive',
+      id: EVERYTHING_ID, alias: 'everything', title: 'Everything',
       description: 'Every indicator your organisation may receive, and a revoked version when one is withdrawn, expires or is no longer yours (your /v1/feed).',
       filters: {}, writable: false,
     });

@@ -87,6 +87,7 @@ export async function readPage(db: Database, caller: CallerIdentity, collection:
   const cost = paging.cost ?? one();
   const matchesVersion = versionMatcher(filters.versions);
   const included: Array<Omit<PageEntry, 'dateAdded'>> = [];
+  // `next` goes on from where the previous page ended; added_after only places the first page.
   let from = paging.after ?? (filters.added_after ? await positionAddedAfter(db, filters.added_after) : FEED_START);
   let decided: FeedPosition | null = null;
   let objects = 0, bytes = 0, scanned = 0;

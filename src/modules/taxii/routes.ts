@@ -175,8 +175,12 @@ export default async function taxiiRoutes(app: FastifyInstance, opts: { db: Data
   const { db, cursorKey } = opts;
   const access = (needed: Access) => [app.authorize(needed, { orBasic: true }), negotiate];
 
-  /** `next` is bound to the endpoint, the collection, the object and the filters it was issued for. */
-  const bound = (what: string, collection: Collection, filters: PageFilters) =>
+  /**
+   * `next` is bound to the endpoint, the collection, the object and the match[…] filters it was
+   * issued for. Not to added_after: `next` says where to go on, so added_after matters only for the
+   * first page (clients send it again with `next`, or not — the OpenCTI connector drops it).
+   */
+  const bound = (what: string, collection: Collection, { added_after: _, ...filters }: PageFilters) =>
     createHash('sha256').update(JSON.stringify([what, collection.id, filters])).digest('base64url').slice(0, 16);
   const nextToken = (position: FeedPosition, binding: string) => encodeCursor('taxii', { x: position.xid, p: position.pos, f: binding }, cursorKey);
   function afterOf(next: string | undefined, binding: string): FeedPosition | null {
