@@ -110,6 +110,20 @@ t.test('unsupported objects are reported one by one; atomic stores nothing then;
   t.same(json(replay), json(first));
 });
 
+t.test('text that cannot be stored is refused per object, and never echoed into what is stored', async (t) => {
+  const partner = await createMember(app, admin, 'partner', 'MT', { sectors: ['music'] });
+  const res = await submitStix(partner, { type: 'bundle', id: BUNDLE_ID, objects: [
+    { type: 'x-\u0000', id: 'x-\u0000--6c1e0d1c-1f0e-4a38-9a5b-2a3e1f8c9d72', modified: '2026-\u0000' },
+    indicator(6, "[domain-name:value = 'nul-description.tv']", { description: 'a\u0000b', object_marking_refs: ['marking-\u0000'] }),
+  ] }, '', { 'idempotency-key': 'stix-nul-1' });
+  t.equal(res.statusCode, 200, 'stored with its Idempotency-Key: the answer holds no such text');
+  t.match(json(res).results, [
+    { index: 0, status: 'rejected', errors: [{ path: '/id' }] },
+    { index: 1, status: 'rejected', errors: [{ path: '/description' }] },
+  ]);
+  t.notOk('stix_id' in json(res).results[0], 'an id that is not one is not echoed');
+});
+
 t.test('the envelope and the media type are checked', async (t) => {
   const partner = await createMember(app, admin, 'partner', 'LU', { sectors: ['games'] });
   for (const bad of [{ type: 'bundle', id: BUNDLE_ID }, { type: 'bundle', id: BUNDLE_ID, objects: [] }, { type: 'report', id: BUNDLE_ID, objects: [{}] }, { type: 'bundle', id: BUNDLE_ID, objects: [{}], extra: 1 }]) {
