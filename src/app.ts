@@ -142,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(problems);
-  await app.register(taxiiErrors); // under /taxii2/, errors are TAXII error messages
+  await app.register(taxiiErrors); // under /taxii2/, problems are TAXII error messages
   await app.register(body); // JSON bodies: depth, unstorable text, bulk bodies in pieces and within a byte budget
   // JSON only, except where a route opts in to forms (the OAuth token endpoint).
   app.removeContentTypeParser('text/plain');

@@ -6,8 +6,8 @@
  *
  * - Media type application/taxii+json;version=2.1: a request whose Accept admits no TAXII 2.1
  *   answer is a 406, an addition in another media type a 415 (both after authentication).
- * - Every error is a TAXII error message (`taxiiErrors`, which also rewrites the service's
- *   problem documents for /taxii2/ paths, e.g. 404 and 429).
+ * - Every error is a TAXII error message (`taxiiErrors`: the service's problems under /taxii2/,
+ *   404s and 429s included, are rendered so).
  * - Bearer tokens, or HTTP Basic with a client's id and secret (src/plugins/auth.ts), as TIP
  *   connectors are configured with a user name and password.
  */
@@ -89,14 +89,12 @@ export function taxiiError(problem: ProblemBody) {
   };
 }
 
-const isTaxiiPath = (url: string) => url === '/taxii2' || url.startsWith('/taxii2/') || url.startsWith('/taxii2?');
-
-/** Errors under /taxii2/ leave as TAXII error messages, whoever answered them (routes, auth, limits, 404s). */
+/** Errors under /taxii2/ leave as TAXII error messages, whoever answers them (routes, auth, limits, the router). */
 export const taxiiErrors = fp(async function taxiiErrors(app: FastifyInstance) {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!isTaxiiPath(request.url) || !String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json')) return payload;
-    reply.header('content-type', TAXII_MEDIA_TYPE);
-    return JSON.stringify(taxiiError(JSON.parse(String(payload)) as ProblemBody));
+  app.problemFormats.push({
+    matches: (url) => url === '/taxii2' || url.startsWith('/taxii2/') || url.startsWith('/taxii2?'),
+    contentType: TAXII_MEDIA_TYPE,
+    render: taxiiError,
   });
 }, { name: 'taxii-errors' });
 
