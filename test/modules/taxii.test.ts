@@ -114,6 +114,28 @@ t.test('thousands of objects sharing one date_added page without a gap or a repe
   t.match(manifest[0], { version: /Z$/, media_type: 'application/stix+json;version=2.1' });
 });
 
+t.test('an indicator changed again and again is held once, at its last change; others\' membership changes do not move it', async (t) => {
+  const agency = await createMember(app, admin, 'agency', 'SE');
+  const joiner = await createMember(app, admin, 'agency', 'FI');
+  const adminAuth = { authorization: `Bearer ${admin}` };
+  const group = json(await app.inject({ method: 'POST', url: '/v1/sharing-groups', headers: adminAuth, payload: { name: 'taxii-group', members: [source.orgId, agency.orgId] } }));
+  const [changed, grouped] = await push(source, [
+    { type: 'domain', value: 'changed-often.tv', tlp: 'GREEN' },
+    { type: 'domain', value: 'group-only.tv', tlp: 'AMBER', audience: { groups: [group.id] } },
+  ]);
+  for (const confidence of [60, 70, 80]) {
+    t.equal((await app.inject({ method: 'PATCH', url: `/v1/indicators/${changed!.id}`, headers: source.auth, payload: { confidence } })).statusCode, 200);
+  }
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/sharing-groups/${group.id}`, headers: adminAuth, payload: { members: [source.orgId, agency.orgId, joiner.orgId] } })).statusCode, 200);
+  const ids = indicatorsOf(await drain(t, agency.auth, `/collections/${EVERYTHING_ID}/objects/`, '', 1000)).map((o: { id: string; confidence?: number }) => o.id);
+  t.equal(ids.filter((id: string) => id === stixIndicatorId(changed!.id)).length, 1, 'four changes, one object');
+  t.equal(ids.filter((id: string) => id === stixIndicatorId(grouped!.id)).length, 1, 'a membership change that concerns others does not hide it');
+  const manifest = (await drain(t, agency.auth, `/collections/${EVERYTHING_ID}/manifest/`, '', 1000)).flatMap((p) => p.objects);
+  t.equal(manifest.filter((r: { id: string }) => r.id === stixIndicatorId(changed!.id)).length, 1);
+  const forJoiner = indicatorsOf(await drain(t, joiner.auth, `/collections/${EVERYTHING_ID}/objects/`, '', 1000)).map((o: { id: string }) => o.id);
+  t.ok(forJoiner.includes(stixIndicatorId(grouped!.id)), 'the organisation that joined receives it');
+});
+
 t.test('added_after never skips a writer that committed after a later one (PostgreSQL)', { skip: database.driver !== 'postgres' && 'needs concurrent transactions (DATABASE_URL)' }, async (t) => {
   const agency = await createMember(app, admin, 'agency', 'PT');
   const objects = (query: string) => taxii(agency.auth, `/collections/${EVERYTHING_ID}/objects/?limit=10000${query}`);
