@@ -1,5 +1,5 @@
 /**
- * I-SOP Exchange benchmark harness: `npm run bench -- [--scale=small|full] [--only=ingest,feed,load,memory,scale,stream]
+ * I-SOP Exchange benchmark harness: `npm run bench -- [--scale=small|full] [--only=ingest,feed,taxii,load,graph,memory,scale,stream]
  *   [--runs=N] [--seed=N] [--db=isop_bench] [--keep] [--profile] [--no-build] [--write-md]`,
  *   or `npm run bench -- --report=bench/results/<date>.json` to regenerate bench/RESULTS.md.
  *

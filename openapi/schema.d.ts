@@ -16,6 +16,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/taxii2/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 server discovery */
+        get: operations["getTaxiiDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TAXII API root */
+        get: operations["getTaxiiApiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The collections the caller may read or write */
+        get: operations["listTaxiiCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{collectionId}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One collection */
+        get: operations["getTaxiiCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{collectionId}/manifest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a collection holds: id, date_added and version of each indicator, in the order added */
+        get: operations["getTaxiiManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{collectionId}/objects/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A collection's objects, in the order added: indicators with the markings and identities they reference
+         * @description Page with `limit` and `next` (stateless; no object is skipped or repeated, however many share one date_added), then poll with `added_after` set to the X-TAXII-Date-Added-Last of the last page. A page never parts an indicator from the marking and identity it references.
+         */
+        get: operations["getTaxiiObjects"];
+        put?: never;
+        /**
+         * Add STIX objects to the writable collection: indicators are stored as your organisation's
+         * @description The same pipeline as POST /v1/indicators with a STIX bundle. The status resource reports every object: stored indicators, and marking definitions and identities (context) as successes; rejected indicators and unsupported objects as failures, with the reason.
+         */
+        post: operations["addTaxiiObjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{collectionId}/objects/{objectId}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One object of a collection (an indicator, with its marking and identity) */
+        get: operations["getTaxiiObject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/collections/{collectionId}/objects/{objectId}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The versions of an object a collection holds (the current one) */
+        get: operations["getTaxiiObjectVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/api/status/{statusId}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an addition of objects (kept 7 days for the organisation that added them) */
+        get: operations["getTaxiiStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/token": {
         parameters: {
             query?: never;
@@ -212,7 +372,7 @@ export interface paths {
         put?: never;
         /**
          * Submit up to 10,000 indicators; each item is stored or rejected on its own
-         * @description With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. An `Idempotency-Key` header replays the first response for 24 hours.
+         * @description With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. An `Idempotency-Key` header replays the first response for 24 hours. As `application/stix+json`, the body is a STIX 2.1 bundle: every Indicator whose pattern names one observable of a supported type is an item (TLP marking, confidence, valid_from/valid_until, labels as categories and tags); every object gets a result at its index in the bundle (`stix_id`), marking definitions and identities `skipped`, anything else `unsupported`, with the reason.
          */
         post: operations["submitIndicators"];
         delete?: never;
@@ -502,7 +662,9 @@ export interface components {
             summary: {
                 created: number;
                 rejected: number;
+                skipped?: number;
                 unchanged: number;
+                unsupported?: number;
                 updated: number;
             };
         };
@@ -879,8 +1041,13 @@ export interface components {
             /** Format: uuid */
             id?: string;
             index: number;
-            /** @enum {string} */
-            status: "created" | "updated" | "unchanged" | "rejected";
+            /**
+             * @description skipped and unsupported: objects of a STIX bundle that are not indicators we store (the reason in warnings or errors)
+             * @enum {string}
+             */
+            status: "created" | "updated" | "unchanged" | "rejected" | "skipped" | "unsupported";
+            /** @description STIX bundles: the id of the object at this index */
+            stix_id?: string;
             value?: string;
             warnings?: string[];
         };
@@ -1194,6 +1361,112 @@ export interface components {
                 }[];
             };
         };
+        /** @description A STIX 2.1 bundle of at most 10,000 objects; each gets a result at its index */
+        StixBundleInput: {
+            id: string;
+            objects: unknown[];
+            /** @description STIX 2.0 bundles carry one */
+            spec_version?: string;
+            /** @enum {string} */
+            type: "bundle";
+        };
+        TaxiiApiRoot: {
+            description?: string;
+            /** @description the largest request body, in bytes */
+            max_content_length: number;
+            title: string;
+            versions: string[];
+        };
+        TaxiiCollection: {
+            alias?: string;
+            can_read: boolean;
+            can_write: boolean;
+            description?: string;
+            id: string;
+            media_types?: string[];
+            title: string;
+        };
+        TaxiiCollections: {
+            collections?: components["schemas"]["TaxiiCollection"][];
+        };
+        TaxiiDiscovery: {
+            api_roots: string[];
+            /** @description the default API root */
+            default?: string;
+            description?: string;
+            title: string;
+        };
+        /** @description Indicators in the order they were added, each preceded by the TLP marking definitions and source identities it references */
+        TaxiiEnvelope: {
+            more?: boolean;
+            /** @description pass as `next` (with the same filters) for the following page */
+            next?: string;
+            objects?: ({
+                id: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description At most 10,000 objects; each is reported in the status resource */
+        TaxiiEnvelopeInput: {
+            more?: boolean;
+            next?: string;
+            objects: unknown[];
+        };
+        /** @description A TAXII error message; error_code names the problem as the rest of the API does (e.g. insufficient-scope) */
+        TaxiiError: {
+            description?: string;
+            details?: {
+                [key: string]: unknown;
+            };
+            error_code?: string;
+            error_id?: string;
+            external_details?: string;
+            http_status?: string;
+            title: string;
+        };
+        TaxiiManifest: {
+            more?: boolean;
+            next?: string;
+            objects?: components["schemas"]["TaxiiManifestRecord"][];
+        };
+        TaxiiManifestRecord: {
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            date_added: string;
+            id: string;
+            media_type?: string;
+            version: string;
+        };
+        TaxiiStatus: {
+            failure_count: number;
+            failures?: components["schemas"]["TaxiiStatusDetails"][];
+            id: string;
+            pending_count: number;
+            pendings?: components["schemas"]["TaxiiStatusDetails"][];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            request_timestamp?: string;
+            status: "complete" | "pending";
+            success_count: number;
+            successes?: components["schemas"]["TaxiiStatusDetails"][];
+            total_count: number;
+        };
+        TaxiiStatusDetails: {
+            id: string;
+            message?: string;
+            version: string;
+        };
+        TaxiiVersions: {
+            more?: boolean;
+            next?: string;
+            versions?: string[];
+        };
         /**
          * @description FIRST TLP 2.0
          * @enum {string}
@@ -1221,13 +1494,19 @@ export interface components {
             /** @enum {string} */
             token_type: "Bearer";
         };
-        /** @description Sent to former recipients when an indicator is withdrawn, expires or is no longer theirs */
+        /** @description Sent to former recipients when an indicator is withdrawn, expires or is no longer theirs: the observable, its TLP and its source when named (null when anonymous), no content */
         Tombstone: {
             /** Format: uuid */
             id: string;
             platform: string | null;
+            source: {
+                name: string;
+                /** Format: uuid */
+                org_id: string;
+            } | null;
             /** @enum {string} */
             status: "withdrawn" | "expired" | "revoked";
+            tlp: components["schemas"]["Tlp"];
             type: components["schemas"]["IndicatorType"];
             /**
              * Format: date-time
@@ -1306,6 +1585,924 @@ export interface operations {
                             [key: string]: unknown;
                         }[];
                     };
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the API roots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiDiscovery"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiApiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the API root */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiApiRoot"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaxiiCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the collections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollections"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the collection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollection"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiManifest: {
+        parameters: {
+            query?: {
+                /** @description only what was added after this time (X-TAXII-Date-Added-Last of the previous poll) */
+                added_after?: string;
+                /** @description at most 10,000 (a larger limit is taken as that); default 1000 */
+                limit?: number;
+                /** @description STIX ids, comma-separated */
+                "match[id]"?: string;
+                /** @description 2.1 */
+                "match[spec_version]"?: string;
+                /** @description STIX types, comma-separated (indicator; marking-definition and identity come with them) */
+                "match[type]"?: string;
+                /** @description last (default), first, all, or versions (timestamps), comma-separated */
+                "match[version]"?: string;
+                /** @description the `next` of the previous page, with the same filters */
+                next?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the manifest (X-TAXII-Date-Added-First/-Last) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiManifest"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiObjects: {
+        parameters: {
+            query?: {
+                /** @description only what was added after this time (X-TAXII-Date-Added-Last of the previous poll) */
+                added_after?: string;
+                /** @description at most 10,000 (a larger limit is taken as that); default 1000 */
+                limit?: number;
+                /** @description STIX ids, comma-separated */
+                "match[id]"?: string;
+                /** @description 2.1 */
+                "match[spec_version]"?: string;
+                /** @description STIX types, comma-separated (indicator; marking-definition and identity come with them) */
+                "match[type]"?: string;
+                /** @description last (default), first, all, or versions (timestamps), comma-separated */
+                "match[version]"?: string;
+                /** @description the `next` of the previous page, with the same filters */
+                next?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page (X-TAXII-Date-Added-First/-Last) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelope"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addTaxiiObjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/taxii+json": components["schemas"]["TaxiiEnvelopeInput"];
+            };
+        };
+        responses: {
+            /** @description the status of the addition (complete) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatus"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a TAXII error message */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+        };
+    };
+    getTaxiiObject: {
+        parameters: {
+            query?: {
+                /** @description only what was added after this time (X-TAXII-Date-Added-Last of the previous poll) */
+                added_after?: string;
+                /** @description at most 10,000 (a larger limit is taken as that); default 1000 */
+                limit?: number;
+                /** @description 2.1 */
+                "match[spec_version]"?: string;
+                /** @description last (default), first, all, or versions (timestamps), comma-separated */
+                "match[version]"?: string;
+                /** @description the `next` of the previous page, with the same filters */
+                next?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelope"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiObjectVersions: {
+        parameters: {
+            query?: {
+                /** @description only what was added after this time (X-TAXII-Date-Added-Last of the previous poll) */
+                added_after?: string;
+                /** @description at most 10,000 (a larger limit is taken as that); default 1000 */
+                limit?: number;
+                /** @description 2.1 */
+                "match[spec_version]"?: string;
+                /** @description the `next` of the previous page, with the same filters */
+                next?: string;
+            };
+            header?: never;
+            path: {
+                collectionId: string;
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiVersions"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxiiStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statusId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the status resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatus"];
+                };
+            };
+            /** @description a TAXII error message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
+                };
+            };
+            /** @description a TAXII error message */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiError"];
                 };
             };
             /** @description Too many requests from this client or address; `Retry-After` says when to try again */
@@ -2503,6 +3700,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IndicatorBatch"];
+                "application/stix+json": components["schemas"]["StixBundleInput"];
             };
         };
         responses: {

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS } from '../src/domain/types.js';
 import { Nullable, StringEnum, Timestamp, Uuid } from './common.js';
+import { SourceRef } from './indicators.js';
 
 export const Tombstone = Type.Object({
   id: Uuid,
@@ -10,8 +11,10 @@ export const Tombstone = Type.Object({
   type: Type.Ref('IndicatorType'),
   value: Type.String(),
   platform: Nullable(Type.String()),
+  tlp: Type.Ref('Tlp'),
+  source: Nullable(SourceRef),
   updated_at: Timestamp,
-}, { $id: 'Tombstone', description: 'Sent to former recipients when an indicator is withdrawn, expires or is no longer theirs' });
+}, { $id: 'Tombstone', description: 'Sent to former recipients when an indicator is withdrawn, expires or is no longer theirs: the observable, its TLP and its source when named (null when anonymous), no content' });
 
 export const FeedPage = Type.Object({
   items: Type.Array(Type.Union([Type.Ref('Indicator'), Type.Ref(Tombstone)])),

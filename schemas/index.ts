@@ -7,5 +7,6 @@ import { identitySchemas } from './identity.js';
 import { indicatorSchemas } from './indicators.js';
 import { outcomeSchemas } from './outcomes.js';
 import { statsSchemas } from './stats.js';
+import { taxiiSchemas } from './taxii.js';
 
-export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas, ...statsSchemas];
+export const allSchemas = [...commonSchemas, ...identitySchemas, ...indicatorSchemas, ...feedSchemas, ...dnsSchemas, ...outcomeSchemas, ...analysisSchemas, ...statsSchemas, ...taxiiSchemas];

@@ -131,7 +131,10 @@ export const IndicatorBatchEnvelope = Type.Object({
 
 export const ItemResult = Type.Object({
   index: Type.Integer(),
-  status: StringEnum(['created', 'updated', 'unchanged', 'rejected']),
+  status: StringEnum(['created', 'updated', 'unchanged', 'rejected', 'skipped', 'unsupported'], {
+    description: 'skipped and unsupported: objects of a STIX bundle that are not indicators we store (the reason in warnings or errors)',
+  }),
+  stix_id: Type.Optional(Type.String({ description: 'STIX bundles: the id of the object at this index' })),
   id: Type.Optional(Uuid),
   value: Type.Optional(Type.String()),
   warnings: Type.Optional(Type.Array(Type.String())),
@@ -140,7 +143,10 @@ export const ItemResult = Type.Object({
 
 export const BatchResult = Type.Object({
   results: Type.Array(Type.Ref(ItemResult)),
-  summary: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer() }),
+  summary: Type.Object({
+    created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer(),
+    skipped: Type.Optional(Type.Integer()), unsupported: Type.Optional(Type.Integer()),
+  }),
 }, { $id: 'BatchResult' });
 
 export const IndicatorPatch = Type.Object(handlingAndDescription, {

@@ -22,6 +22,7 @@ import outcomeRoutes from './modules/outcomes/routes.js';
 import analysisRoutes from './modules/analysis/routes.js';
 import feedPositions from './modules/stats/positions.js';
 import statsRoutes from './modules/stats/routes.js';
+import taxiiRoutes, { taxiiErrors } from './modules/taxii/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -52,7 +53,11 @@ export const REDACTED_PATHS = [
 
 declare module 'fastify' {
   interface FastifyContextConfig { acceptsForm?: boolean }
-  interface FastifyInstance { warninglists: WarninglistMatcher }
+  interface FastifyInstance {
+    warninglists: WarninglistMatcher;
+    /** Keep the link graph's derived links at ingest (LINK_DERIVATION). */
+    linkDerivation: boolean;
+  }
 }
 
 export const API_VERSION = '1.0.0';
@@ -130,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(problems);
+  await app.register(taxiiErrors); // under /taxii2/, problems are TAXII error messages
   await app.register(body); // JSON bodies: depth, unstorable text, bulk bodies in pieces and within a byte budget
   // JSON only, except where a route opts in to forms (the OAuth token endpoint).
   app.removeContentTypeParser('text/plain');
@@ -151,7 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenRateLimitMax: config.tokenRateLimitMax, rateLimitWindowMs: config.rateLimitWindowMs, zones,
   });
   app.decorate('warninglists', options.warninglists);
-  await app.register(indicatorRoutes, { db: database.db, cursorKey, linkDerivation: config.linkDerivation });
+  app.decorate('linkDerivation', config.linkDerivation);
+  await app.register(indicatorRoutes, { db: database.db, cursorKey });
   await app.register(feedPositions, { db: database.db, cursorKey }); // before the feeds: it follows their pages
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(feedStreamRoutes, { database, cursorKey, stream: config.stream });
@@ -159,5 +166,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(outcomeRoutes, { db: database.db, cursorKey });
   await app.register(analysisRoutes, { db: database.db });
   await app.register(statsRoutes, { db: database.db });
+  await app.register(taxiiRoutes, { db: database.db, cursorKey });
   return app;
 }

@@ -30,7 +30,7 @@ export function copyOutQuery(ctx: Context, limit: number): string {
   const now = receivableBy(caller, currentState('i'));
   const before = receivableBy(caller, previousState('c', 'i'));
   const status = sql`(case when i.status = 'withdrawn' then 'withdrawn' when i.status = 'expired' or i.valid_until <= now() then 'expired' else 'revoked' end)`;
-  const query = sql`select case when ${now} then ${indicatorJson(caller)} else ${tombstoneJson(status)} end
+  const query = sql`select case when ${now} then ${indicatorJson(caller)} else ${tombstoneJson(status, sql`coalesce(c.prev_tlp, i.tlp)`)} end
     from indicator_changes c join indicators i on i.id = c.indicator_id join orgs o on o.id = i.source_org_id
     where (${now} or ${before}) order by c.xid, c.pos limit ${limit}`;
   return inline(new PgDialect().sqlToQuery(query));

@@ -9,7 +9,8 @@ import { ingest } from './ingest.js';
 import { memory } from './memory.js';
 import { scaling } from './scaling.js';
 import { stream } from './stream.js';
+import { taxiiPaging } from './taxii.js';
 import { underLoad } from './under-load.js';
 
 // graph before memory: the peak memory it reports covers the graph queries too.
-export const MEASURES: Measure[] = [ingest, feedPull, underLoad, graph, memory, scaling, stream];
+export const MEASURES: Measure[] = [ingest, feedPull, taxiiPaging, underLoad, graph, memory, scaling, stream];

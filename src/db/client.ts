@@ -62,9 +62,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     return { db, driver: 'postgres', pg, listen, close: once(() => pg.end({ timeout: 5 })) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  const { uuid_ossp } = await import('@electric-sql/pglite/contrib/uuid_ossp');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  // uuid-ossp: STIX ids are UUIDv5s the database derives too (migrations/0004_stix_ids.sql).
+  const extensions = { uuid_ossp };
+  const client = options.dataDir ? new PGlite(options.dataDir, { extensions }) : new PGlite({ extensions });
   await client.exec(`SET TIME ZONE 'UTC'`);
   const db = drizzle(client, { schema }) as unknown as Database;
   const listen = async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {

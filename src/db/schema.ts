@@ -324,6 +324,26 @@ export const feedPositions = pgTable('feed_positions', {
   pulledAt: timestamp('pulled_at', { withTimezone: true, mode: 'string' }).notNull(),
 }, (t) => [primaryKey({ columns: [t.clientId, t.feed] })]);
 
+/**
+ * TAXII 2.1 `date_added` (src/modules/taxii/epochs.ts): each row says every change of the log
+ * below `horizon` (a feed horizon, see src/domain/cursor.ts) was added by `stamped_at`. Both
+ * columns only ever grow, so a change's date_added — the stamp of the first epoch above its
+ * transaction — never moves and follows the gap-free (xid, pos) order of the log.
+ */
+export const taxiiEpochs = pgTable('taxii_epochs', {
+  horizon: xid8('horizon').primaryKey(),
+  stampedAt: timestamp('stamped_at', { withTimezone: true, mode: 'string' }).notNull(),
+}, (t) => [index('taxii_epochs_stamped_at_idx').on(t.stampedAt)]);
+
+/** TAXII status resources of writes (objects added to a collection), kept for their organisation for a while. */
+export const taxiiStatuses = pgTable('taxii_statuses', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull().references(() => orgs.id),
+  /** The status resource as served. */
+  resource: jsonb('resource').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('taxii_statuses_created_idx').on(t.createdAt)]);
+
 export type OrgRow = typeof orgs.$inferSelect;
 export type ClientRow = typeof clients.$inferSelect;
 export type IndicatorRow = typeof indicators.$inferSelect;

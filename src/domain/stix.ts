@@ -1,8 +1,10 @@
 /**
  * STIX 2.1 mapping of feed entries (contract §4, `format=stix` and TAXII): pure, no I/O.
  *
- * - One I-SOP indicator is one STIX Indicator whose id reuses our UUID, so every version of
- *   it (and its tombstone) shares one STIX id and differs by `modified`: STIX versioning.
+ * - One I-SOP indicator is one STIX Indicator whose id is derived from ours (a UUIDv5 of our id
+ *   under a fixed namespace: STIX identifiers must be UUID versions 1–5, ours are v7), so every
+ *   version of it (and its tombstone) shares one STIX id and differs by `modified`: STIX
+ *   versioning. Organisations' Identity objects get their ids the same way.
  * - The output depends only on the entries (apart from the random bundle id), so the same
  *   entry always gives the same objects: consumers and TAXII can de-duplicate on (id, modified).
  * - Observables STIX 2.1 has no SCO for (IBAN, crypto wallet, payment account, tracking id)
@@ -13,7 +15,8 @@
  *   others `cryptocurrency-wallet:address`): borrowing one vendor's name would look standard
  *   without being so, while our prefix says plainly whose definition it is.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import {
   TLP_LEVELS,
   type FeedEntry, type FeedItem, type IndicatorType, type Reference, type Tlp, type Tombstone,
@@ -22,7 +25,8 @@ import {
 /** A STIX object as emitted here: the common properties plus whatever its type defines. */
 export type StixObject = { type: string; id: string; [property: string]: unknown };
 
-export interface StixBundle { type: 'bundle'; id: string; objects: StixObject[] }
+/** A bundle; an empty one has no `objects` (STIX requires at least one when the property is present). */
+export interface StixBundle { type: 'bundle'; id: string; objects?: StixObject[] }
 
 /**
  * FIRST TLP 2.0 marking definitions as published by OASIS (cti-stix-common-objects,
@@ -52,21 +56,29 @@ export function tlpMarkingDefinition(tlp: Tlp): StixObject {
   };
 }
 
+/**
+ * The namespace of our STIX ids (RFC 9562 UUIDv5: SHA-1 of namespace and name). Fixed for good:
+ * changing it would give every indicator and organisation a new STIX id. The database derives
+ * the same ids (`uuid_generate_v5`, migrations/) to find an object by its STIX id.
+ */
+export const STIX_ID_NAMESPACE = '245403c0-bef7-4e5d-885f-9bf43d3e16f8';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function stixId(objectType: string, uuid: string): string {
+/** The UUIDv5 standing for one of our UUIDs in STIX ids (the name is our UUID in lower case). */
+export function stixUuid(uuid: string): string {
   const lower = uuid.toLowerCase();
   if (!UUID.test(lower)) throw new TypeError(`not a UUID: ${uuid}`);
-  return `${objectType}--${lower}`;
+  return uuidv5(lower, STIX_ID_NAMESPACE);
 }
 
-/** Our indicator UUID reused, so all versions of one indicator share one STIX id. */
+/** The STIX id of an indicator: the same for all its versions and its tombstone. */
 export function stixIndicatorId(indicatorId: string): string {
-  return stixId('indicator', indicatorId);
+  return `indicator--${stixUuid(indicatorId)}`;
 }
 
 export function stixIdentityId(orgId: string): string {
-  return stixId('identity', orgId);
+  return `identity--${stixUuid(orgId)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,9 +243,10 @@ function indicatorFromItem(item: FeedItem): StixObject {
 }
 
 /**
- * A tombstone becomes a revoked version of the same Indicator. It knows no handling codes,
- * so it has no marking; `valid_from` (required) is the moment of the change and
- * `x_isop_status` says whether it was withdrawn, expired or is no longer receivable.
+ * A tombstone becomes a revoked version of the same Indicator. It keeps the TLP marking and
+ * the named source it carries (a withdrawn AMBER value never travels unmarked); `valid_from`
+ * (required) is the moment of the change and `x_isop_status` says whether it was withdrawn,
+ * expired or is no longer receivable.
  */
 function indicatorFromTombstone(tombstone: Tombstone): StixObject {
   const modified = stixTimestamp(tombstone.updated_at);
@@ -244,12 +257,14 @@ function indicatorFromTombstone(tombstone: Tombstone): StixObject {
       spec_version: '2.1',
       created: createdFor(tombstone.id, modified),
       modified,
+      created_by_ref: tombstone.source ? stixIdentityId(tombstone.source.org_id) : null,
       name: indicatorName(tombstone),
       pattern: stixPattern(tombstone.type, tombstone.value, tombstone.platform),
       pattern_type: 'stix',
       pattern_version: '2.1',
       valid_from: modified,
       revoked: true,
+      object_marking_refs: tombstone.tlp ? [TLP_MARKING_IDS[tombstone.tlp]] : null,
       x_isop_status: tombstone.status,
       x_isop_version: tombstone.version,
       x_isop_platform: tombstone.platform,
@@ -273,36 +288,37 @@ function identity(source: { org_id: string; name: string }): StixObject {
 
 /** The Indicator for one entry, preceded by its source's Identity when the source is named. */
 export function toStixObjects(entry: FeedEntry): StixObject[] {
-  if (entry.status !== 'active') return [indicatorFromTombstone(entry)];
-  const indicator = indicatorFromItem(entry);
+  const indicator = entry.status === 'active' ? indicatorFromItem(entry) : indicatorFromTombstone(entry);
   return entry.source ? [identity(entry.source), indicator] : [indicator];
 }
 
 /**
  * A bundle of the entries: the TLP marking definitions in use, each source Identity once,
- * then the Indicators in feed order. `opts.now` is accepted for callers that pass it, but
- * nothing here depends on the clock: every timestamp comes from the entries themselves.
+ * then the Indicators in feed order (an empty bundle has no `objects`). `opts.now` is accepted
+ * for callers that pass it, but nothing here depends on the clock: every timestamp comes from
+ * the entries themselves.
  */
 export function toStixBundle(entries: FeedEntry[], _opts: { now?: Date } = {}): StixBundle {
+  const objects = stixObjectsOf(entries);
+  return { type: 'bundle', id: `bundle--${randomUUID()}`, ...(objects.length ? { objects } : {}) };
+}
+
+/**
+ * The objects of a bundle of `entries`, in the order a consumer can resolve them: the TLP
+ * marking definitions in use (in TLP order), each source Identity once, then the Indicators.
+ */
+export function stixObjectsOf(entries: FeedEntry[]): StixObject[] {
   const tlps = new Set<Tlp>();
   const identities = new Map<string, StixObject>();
   const indicators: StixObject[] = [];
   for (const entry of entries) {
-    if (entry.status === 'active') tlps.add(entry.tlp);
+    if (entry.tlp) tlps.add(entry.tlp);
     for (const object of toStixObjects(entry)) {
       if (object.type === 'indicator') indicators.push(object);
       else if (!identities.has(object.id)) identities.set(object.id, object);
     }
   }
-  return {
-    type: 'bundle',
-    id: `bundle--${randomUUID()}`,
-    objects: [
-      ...TLP_LEVELS.filter((tlp) => tlps.has(tlp)).map(tlpMarkingDefinition),
-      ...identities.values(),
-      ...indicators,
-    ],
-  };
+  return [...TLP_LEVELS.filter((tlp) => tlps.has(tlp)).map(tlpMarkingDefinition), ...identities.values(), ...indicators];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,16 +335,8 @@ export interface GraphLink {
   modified: string;
 }
 
-/** Namespace of the name-based ids of relationships (RFC 9562 UUIDv5). */
-const RELATIONSHIP_NAMESPACE = Buffer.from('5f1d3c2e8a7b4c6d9e0f1a2b3c4d5e6f', 'hex');
-
-function nameBasedUuid(name: string): string {
-  const bytes = createHash('sha1').update(RELATIONSHIP_NAMESPACE).update(name).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** Namespace of the name-based ids of relationships (RFC 9562 UUIDv5), apart from the one of our own ids. */
+const RELATIONSHIP_NAMESPACE = '5f1d3c2e-8a7b-4c6d-9e0f-1a2b3c4d5e6f';
 
 /**
  * A link of the graph as a STIX Relationship between the two Indicators. The id is derived from
@@ -343,7 +351,7 @@ export function stixRelationship(link: GraphLink): StixObject {
   return {
     type: 'relationship',
     spec_version: '2.1',
-    id: `relationship--${nameBasedUuid(`${sourceRef} ${relationshipType} ${targetRef}`)}`,
+    id: `relationship--${uuidv5(`${sourceRef} ${relationshipType} ${targetRef}`, RELATIONSHIP_NAMESPACE)}`,
     created: modified,
     modified,
     relationship_type: relationshipType,

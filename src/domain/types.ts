@@ -70,7 +70,10 @@ export interface FeedItem {
   updated_at: string;
 }
 
-/** What a former recipient receives when an indicator is withdrawn, expires or is no longer theirs. */
+/**
+ * What a former recipient receives when an indicator is withdrawn, expires or is no longer theirs:
+ * the observable, its TLP (the value stays marked) and its source when named — no content.
+ */
 export interface Tombstone {
   id: string;
   version: number;
@@ -78,6 +81,8 @@ export interface Tombstone {
   type: IndicatorType;
   value: string;
   platform: string | null;
+  tlp?: Tlp;
+  source?: { org_id: string; name: string } | null;
   updated_at: string;
 }
 

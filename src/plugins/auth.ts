@@ -9,16 +9,23 @@
  * Every /v1 route declares who may call it — `onRequest: app.authorize(scope | [scopes] |
  * 'authenticated')`, or `config: { public: true }` — and the app refuses to start when one does
  * not, so a route cannot forget its scope. `app.routeAccess` lists every route with its access.
+ *
+ * Routes for tools configured with a user name and password (TAXII connectors) also take HTTP
+ * Basic with a client's id and secret (`authorize(access, { orBasic: true })`), with the client's
+ * own scopes. The slow hash is paid once: a verification is remembered, under a keyed hash of
+ * the credentials, for no longer than the revocation cache, and the client is checked like a
+ * token's, so a revoked client is refused within REVOCATION_CACHE_SECONDS either way.
  */
 import jwt from '@fastify/jwt';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { clients, orgs, sharingGroupMembers } from '../db/schema.js';
 import type { OrgKind } from '../domain/types.js';
 import type { KeyRing } from '../modules/identity/keys.js';
+import { verifyClientCredentials } from '../modules/identity/service.js';
 import { HttpProblem } from './problems.js';
 
 export type ScopeName = 'indicators:write' | 'indicators:read' | 'outcomes:read' | 'outcomes:write' | 'feed:read' | 'admin';
@@ -48,7 +55,7 @@ declare module 'fastify' {
      * onRequest hook requiring a valid token with the access asked for (a scope, one of a list
      * of scopes, or `'authenticated'`); `orSecret` also admits `Bearer <that secret>` (metrics).
      */
-    authorize(access: Access, options?: { orSecret?: string | undefined }): onRequestHookHandler;
+    authorize(access: Access, options?: AuthorizeOptions): onRequestHookHandler;
     /** Forget cached client state (after a revocation on this node). */
     forgetClient(clientId: string): void;
     /** Every route registered so far, with the access it declared. */
@@ -68,8 +75,26 @@ declare module '@fastify/jwt' {
   interface FastifyJWT { payload: Record<string, unknown>; user: TokenClaims }
 }
 
-const unauthorized = (detail: string) =>
-  new HttpProblem(401, detail, { headers: { 'www-authenticate': 'Bearer realm="isop", error="invalid_token"' } });
+export interface AuthorizeOptions {
+  /** Also admit `Bearer <this secret>` (metrics). */
+  orSecret?: string | undefined;
+  /** Also admit HTTP Basic with a client's id and secret, with that client's scopes. */
+  orBasic?: boolean;
+}
+
+const unauthorized = (detail: string, basic = false) =>
+  new HttpProblem(401, detail, {
+    headers: { 'www-authenticate': `Bearer realm="isop", error="invalid_token"${basic ? ', Basic realm="isop", charset="UTF-8"' : ''}` },
+  });
+
+/** RFC 7617 credentials of a Basic authorization header, or null when it is not one. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const encoded = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : null;
+}
 
 export interface AuthOptions {
   db: Database;
@@ -224,15 +249,52 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
     return caller;
   }
 
-  app.decorate('authorize', (access: Access, options: { orSecret?: string | undefined } = {}): onRequestHookHandler => {
+  /**
+   * HTTP Basic: verified client ids and scopes by a keyed hash of the presented credentials (the
+   * key lives in this process only), for at most the revocation cache's lifetime; refusals too,
+   * so repeated wrong credentials cost no hashing either. Concurrent first requests share one check.
+   */
+  const credentialKey = randomBytes(32);
+  const verified = new Map<string, { client: { clientId: string; scopes: ScopeName[] } | null; at: number }>();
+  const verifying = new Map<string, Promise<{ clientId: string; scopes: ScopeName[] } | null>>();
+  async function basicClient(id: string, secret: string) {
+    const key = createHmac('sha256', credentialKey).update(id).update('\u0000').update(secret).digest('base64url');
+    const hit = verified.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.client;
+    let pending = verifying.get(key);
+    if (!pending) {
+      pending = verifyClientCredentials(opts.db, id, secret)
+        .then((row) => (row ? { clientId: row.clients.clientId, scopes: row.clients.scopes as ScopeName[] } : null))
+        .then((client) => {
+          if (verified.size > 50_000) verified.clear();
+          verified.set(key, { client, at: Date.now() });
+          return client;
+        })
+        .finally(() => verifying.delete(key));
+      verifying.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Sets `request.caller` from HTTP Basic credentials. */
+  async function authenticateBasic(request: FastifyRequest, credentials: { id: string; secret: string }): Promise<Caller> {
+    const verifiedClient = await basicClient(credentials.id, credentials.secret);
+    const client = verifiedClient && await currentClient(verifiedClient.clientId);
+    if (!verifiedClient || !client) throw unauthorized('The client id or secret is not valid.', true);
+    request.caller = { ...client, scopes: new Set(verifiedClient.scopes) };
+    return request.caller;
+  }
+
+  app.decorate('authorize', (access: Access, options: AuthorizeOptions = {}): onRequestHookHandler => {
     const needed = scopesOf(access);
     if (access === undefined || needed?.length === 0) throw new Error('app.authorize needs the access a route requires');
     const hook: onRequestHookHandler = async (request) => {
       const header = request.headers.authorization;
       const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-      if (!bearer) throw unauthorized('A bearer token is required.');
-      if (options.orSecret && sameSecret(bearer, options.orSecret)) return;
-      const caller = await authenticate(request);
+      const basic = options.orBasic && !bearer ? basicCredentials(header) : null;
+      if (!bearer && !basic) throw unauthorized(options.orBasic ? 'A bearer token or HTTP Basic client credentials are required.' : 'A bearer token is required.', options.orBasic);
+      if (bearer && options.orSecret && sameSecret(bearer, options.orSecret)) return;
+      const caller = basic ? await authenticateBasic(request, basic) : await authenticate(request, options.orBasic);
       if (needed && !needed.some((scope) => caller.scopes.has(scope))) {
         const names = needed.map((scope) => `"${scope}"`).join(' or ');
         throw new HttpProblem(403, `This operation needs the ${names} scope.`, { slug: 'insufficient-scope' });
@@ -243,15 +305,15 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
   });
 
   /** Verifies the bearer token and sets `request.caller` from what the database knows now. */
-  async function authenticate(request: FastifyRequest): Promise<Caller> {
+  async function authenticate(request: FastifyRequest, basicToo = false): Promise<Caller> {
     let claims: TokenClaims;
     try {
       claims = await request.jwtVerify<TokenClaims>();
     } catch {
-      throw unauthorized('The access token is invalid or expired.');
+      throw unauthorized('The access token is invalid or expired.', basicToo);
     }
     const client = await currentClient(claims.sub);
-    if (!client || client.orgId !== claims.org) throw unauthorized('The client of this token has been revoked.');
+    if (!client || client.orgId !== claims.org) throw unauthorized('The client of this token has been revoked.', basicToo);
     const scopes = new Set(String(claims.scope ?? '').split(' ').filter(Boolean) as ScopeName[]);
     request.caller = { ...client, scopes };
     return request.caller;

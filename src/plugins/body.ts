@@ -109,7 +109,8 @@ export default fp(async function body(app: FastifyInstance, opts: { budget?: Byt
   const release = (request: FastifyRequest) => holds.get(request)?.release();
 
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (request: FastifyRequest, raw: Buffer) => {
+  // JSON, and STIX bundles and TAXII envelopes, which are JSON too (the routes say which they take).
+  app.addContentTypeParser(['application/json', 'application/stix+json', 'application/taxii+json'], { parseAs: 'buffer' }, async (request: FastifyRequest, raw: Buffer) => {
     if (raw.length === 0) throw badRequest('The JSON body is empty.');
     const pace = pacer();
     let value: unknown;

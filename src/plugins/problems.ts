@@ -57,8 +57,21 @@ export function problemBody(status: number, detail: string, slug = slugFor(statu
   };
 }
 
+/**
+ * A protocol whose errors have a format of their own (TAXII 2.1 under /taxii2/): a module
+ * registers it on the app (`app.problemFormats`), and every problem under its paths leaves in it.
+ */
+export interface ProblemFormat { matches(url: string): boolean; contentType: string; render(problem: ProblemBody): unknown }
+
+declare module 'fastify' {
+  interface FastifyInstance { problemFormats: ProblemFormat[] }
+}
+
 /** Sent as text, so a route's success schema for the same status never reshapes a problem. */
 export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  const format = reply.server.problemFormats?.find((f) => f.matches(reply.request.url));
+  // A Buffer: the media type goes out exactly as given (fastify re-spells json types sent as text).
+  if (format) return reply.code(body.status).header('content-type', format.contentType).send(Buffer.from(JSON.stringify(format.render(body))));
   return reply.code(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
@@ -143,6 +156,7 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
 }
 
 export default fp(async function problems(app: FastifyInstance) {
+  app.decorate('problemFormats', [] as ProblemFormat[]);
   // Remember every route so an unknown method on a known path can be a 405 rather than a 404.
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {

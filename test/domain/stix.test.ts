@@ -1,7 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
+import { v5 as uuidv5, validate as isUuid, version as uuidVersion } from 'uuid';
 import {
-  TLP_2_0_EXTENSION_ID, TLP_MARKING_IDS, stixIdentityId, stixIndicatorId, stixPattern,
+  STIX_ID_NAMESPACE, TLP_2_0_EXTENSION_ID, TLP_MARKING_IDS, stixIdentityId, stixIndicatorId, stixPattern,
   toStixBundle, toStixObjects, type StixObject,
 } from '../../src/domain/stix.js';
 import {
@@ -292,7 +293,7 @@ t.test('a platform type without a platform still gives a valid pattern', async (
 // ---------------------------------------------------------------------------------------------
 // Objects and bundles
 
-const objectsOfType = (objects: StixObject[], type: string) => objects.filter((o) => o.type === type);
+const objectsOfType = (objects: StixObject[] | undefined, type: string) => (objects ?? []).filter((o) => o.type === type);
 
 t.test('TLP marking ids are the OASIS TLP 2.0 ones', async (t) => {
   t.same(TLP_MARKING_IDS, {
@@ -305,10 +306,13 @@ t.test('TLP marking ids are the OASIS TLP 2.0 ones', async (t) => {
   t.equal(TLP_2_0_EXTENSION_ID, 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d');
 });
 
-t.test('ids are deterministic and reuse our UUIDs', async (t) => {
-  t.equal(stixIndicatorId(ID_1), `indicator--${ID_1}`);
-  t.equal(stixIndicatorId(ID_1.toUpperCase()), `indicator--${ID_1}`);
-  t.equal(stixIdentityId(ORG_A), `identity--${ORG_A}`);
+t.test('ids are stable UUIDv5s of our UUIDs (STIX identifiers allow versions 1-5 only)', async (t) => {
+  const stixUuid = stixIndicatorId(ID_1).slice('indicator--'.length);
+  t.ok(isUuid(stixUuid) && uuidVersion(stixUuid) === 5, 'a version 5 UUID');
+  t.equal(stixUuid, uuidv5(ID_1, STIX_ID_NAMESPACE), 'of our id under the fixed namespace');
+  t.equal(stixIndicatorId(ID_1.toUpperCase()), stixIndicatorId(ID_1), 'case does not matter');
+  t.not(stixIndicatorId(ID_2), stixIndicatorId(ID_1));
+  t.equal(stixIdentityId(ORG_A), `identity--${uuidv5(ORG_A, STIX_ID_NAMESPACE)}`);
   t.throws(() => stixIndicatorId('not-a-uuid'), TypeError);
   const v1 = toStixObjects(item({ version: 1 })).find((o) => o.type === 'indicator');
   const v2 = toStixObjects(item({ version: 2, updated_at: '2024-04-26T00:00:00.000Z', valid_from: '2024-05-01T00:00:00.000Z' }))
@@ -360,7 +364,7 @@ t.test('an active item maps to a full Indicator', async (t) => {
   t.match(indicator, {
     type: 'indicator',
     spec_version: '2.1',
-    id: `indicator--${ID_1}`,
+    id: stixIndicatorId(ID_1),
     created: '2024-04-23T08:55:56.749Z',
     modified: '2024-04-25T10:00:00.000Z',
     name: 'domain: pirate-stream.example',
@@ -370,7 +374,7 @@ t.test('an active item maps to a full Indicator', async (t) => {
     valid_from: '2024-04-25T00:00:00.000Z',
     valid_until: '2024-10-22T00:00:00.000Z',
     confidence: 80,
-    created_by_ref: `identity--${ORG_A}`,
+    created_by_ref: stixIdentityId(ORG_A),
     x_isop_status: 'active',
     x_isop_version: 1,
     x_isop_pap: 'GREEN',
@@ -407,13 +411,20 @@ t.test('platform types name the platform and carry it as x_isop_platform', async
   t.equal(indicator.x_isop_platform, 'telegram');
 });
 
-t.test('a tombstone is a revoked version of the same Indicator', async (t) => {
+t.test('a tombstone is a revoked version of the same Indicator, still marked and attributed', async (t) => {
+  const marked = toStixObjects(tombstone({ tlp: 'AMBER', source: { org_id: ORG_A, name: 'League Rights Ltd' } }));
+  t.same(marked.map((o) => o.type), ['identity', 'indicator'], 'a named source comes with its identity');
+  t.match(marked[1], { revoked: true, created_by_ref: stixIdentityId(ORG_A), object_marking_refs: [TLP_MARKING_IDS.AMBER] },
+    'a withdrawn AMBER value never travels unmarked');
+  const bundle = toStixBundle([tombstone({ tlp: 'RED', source: null })]);
+  t.same(objectsOfType(bundle.objects, 'marking-definition').map((m) => m.id), [TLP_MARKING_IDS.RED], 'its marking definition is in the bundle');
+
   for (const status of ['withdrawn', 'expired', 'revoked'] as const) {
     const objects = toStixObjects(tombstone({ status, type: 'crypto_address', value: 'bc1qxyz', platform: 'btc' }));
-    t.equal(objects.length, 1, 'no identity: a tombstone names no source');
+    t.equal(objects.length, 1, 'no identity: this tombstone names no source (anonymous)');
     t.same(objects[0], {
       type: 'indicator',
-      id: `indicator--${ID_1}`,
+      id: stixIndicatorId(ID_1),
       spec_version: '2.1',
       created: '2024-04-23T08:55:56.749Z',
       modified: '2024-05-01T12:00:00.000Z',
@@ -460,7 +471,7 @@ t.test('a bundle of items and tombstones', async (t) => {
   }, 'marking definition as OASIS publishes it');
 
   const identities = objectsOfType(bundle.objects, 'identity');
-  t.same(identities.map((i) => i.id), [`identity--${ORG_A}`, `identity--${ORG_B}`], 'one identity per named source');
+  t.same(identities.map((i) => i.id), [stixIdentityId(ORG_A), stixIdentityId(ORG_B)], 'one identity per named source');
   t.match(identities[1], { spec_version: '2.1', name: 'Film Studio "B", Inc.', identity_class: 'organization' });
   t.equal(identities[1]?.created, '2024-03-02T16:29:43.808Z', 'identity timestamps come from the org UUIDv7');
 
@@ -486,9 +497,9 @@ t.test('a bundle of items and tombstones', async (t) => {
 
   const anonymous = indicators[3]!;
   t.notOk('created_by_ref' in anonymous, 'an anonymous item names no creator');
-  t.match(indicators[4], { id: `indicator--${ID_3}`, revoked: true, x_isop_status: 'expired' });
+  t.match(indicators[4], { id: stixIndicatorId(ID_3), revoked: true, x_isop_status: 'expired' });
 
-  const positions = (type: string) => bundle.objects.flatMap((o, index) => (o.type === type ? [index] : []));
+  const positions = (type: string) => bundle.objects!.flatMap((o, index) => (o.type === type ? [index] : []));
   t.ok(Math.max(...positions('marking-definition'), ...positions('identity')) < Math.min(...positions('indicator')),
     'referenced objects come before the indicators that reference them');
   t.same(JSON.parse(JSON.stringify(bundle)), bundle, 'the bundle is plain JSON');
@@ -497,17 +508,19 @@ t.test('a bundle of items and tombstones', async (t) => {
 t.test('an org id that is not a UUIDv7 gives an identity with fixed timestamps', async (t) => {
   const orgId = '3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f';
   const identity = toStixObjects(item({ source: { org_id: orgId, name: 'Old Org' } }))[0];
-  t.match(identity, { id: `identity--${orgId}`, created: '1970-01-01T00:00:00.000Z', modified: '1970-01-01T00:00:00.000Z' });
+  t.match(identity, { id: stixIdentityId(orgId), created: '1970-01-01T00:00:00.000Z', modified: '1970-01-01T00:00:00.000Z' });
 });
 
 t.test('an anonymous-only bundle has no identity at all', async (t) => {
   const bundle = toStixBundle([item({ source: null }), item({ id: ID_2, source: null }), tombstone({ id: ID_3 })]);
   t.same(objectsOfType(bundle.objects, 'identity'), []);
-  t.notOk(bundle.objects.some((o) => 'created_by_ref' in o));
+  t.notOk(bundle.objects!.some((o) => 'created_by_ref' in o));
 });
 
-t.test('an empty bundle is still a bundle', async (t) => {
-  t.same(toStixBundle([]).objects, []);
+t.test('an empty bundle is still a bundle, without an (empty, invalid) objects list', async (t) => {
+  const empty = toStixBundle([]);
+  t.equal(empty.type, 'bundle');
+  t.notOk('objects' in empty);
 });
 
 t.test('every TLP level maps to its marking', async (t) => {

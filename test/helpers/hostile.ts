@@ -9,12 +9,14 @@ import { rows, type Database } from '../../src/db/client.js';
 
 /**
  * Why `res` breaks the error contract, or [] when it keeps it: never a 5xx, and every 4xx is
- * application/problem+json with type, title, status (the answer's) and detail.
+ * application/problem+json with type, title, status (the answer's) and detail — under /taxii2/,
+ * a TAXII error message.
  */
 export function contractViolations(res: LightMyRequestResponse, options: ContractOptions = {}): string[] {
   const problems: string[] = [];
   if (res.statusCode >= 500) problems.push(`answered ${res.statusCode}`);
   if (res.statusCode < 400 || options.allowed?.(res)) return problems;
+  if (/^\/taxii2(\/|$|\?)/.test(res.raw.req.url ?? '')) return [...problems, ...taxiiErrorViolations(res)];
   if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) {
     problems.push(`${res.statusCode} with content-type ${res.headers['content-type']}`);
     return problems;
@@ -29,6 +31,21 @@ export function contractViolations(res: LightMyRequestResponse, options: Contrac
     if (typeof body[field] !== 'string' || body[field] === '') problems.push(`problem without ${field}`);
   }
   if (body.status !== res.statusCode) problems.push(`problem status ${String(body.status)} on a ${res.statusCode} answer`);
+  return problems;
+}
+
+/** Under /taxii2/ every error is a TAXII 2.1 error message: the TAXII media type, a title, http_status the answer's. */
+function taxiiErrorViolations(res: LightMyRequestResponse): string[] {
+  if (res.headers['content-type'] !== 'application/taxii+json;version=2.1') return [`${res.statusCode} with content-type ${res.headers['content-type']}`];
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    return [`${res.statusCode} TAXII error is not JSON: ${res.body.slice(0, 120)}`];
+  }
+  const problems: string[] = [];
+  if (typeof body.title !== 'string' || body.title === '') problems.push('TAXII error without title');
+  if (body.http_status !== String(res.statusCode)) problems.push(`TAXII error http_status ${String(body.http_status)} on a ${res.statusCode} answer`);
   return problems;
 }
 

@@ -4,9 +4,9 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { rows } from '../../src/db/client.js';
 import { sweep } from '../../src/modules/feeds/sweeper.js';
-import { prepareBatch, storeBatch } from '../../src/modules/indicators/ingest.js';
-import { TLP_MARKING_IDS } from '../../src/domain/stix.js';
+import { stixIdentityId, stixIndicatorId, TLP_MARKING_IDS } from '../../src/domain/stix.js';
 import { serialNewer } from '../../src/domain/rpz.js';
+import { heldWriter } from '../helpers/writers.js';
 import { adminToken, createMember, createTestApp, drainFeed, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
@@ -46,13 +46,16 @@ t.test('tombstones: withdrawn, expired, revoked by audience narrowing and by exc
 
   const after = await drain(consumer, seen.cursor);
   const byId = new Map(after.entries.map((e) => [e.id, e]));
-  t.same(byId.get(withdrawn!.id), { id: withdrawn!.id, version: 2, status: 'withdrawn', type: 'domain', value: 'tomb-withdrawn.com', platform: null, updated_at: byId.get(withdrawn!.id).updated_at });
+  t.same(byId.get(withdrawn!.id), {
+    id: withdrawn!.id, version: 2, status: 'withdrawn', type: 'domain', value: 'tomb-withdrawn.com', platform: null,
+    tlp: 'AMBER', source: { org_id: source.orgId, name: byId.get(withdrawn!.id).source?.name }, updated_at: byId.get(withdrawn!.id).updated_at,
+  }, 'a tombstone: the observable, the TLP it stays under and its named source');
   t.match(byId.get(expiring!.id), { status: 'expired', type: 'domain', value: 'tomb-expired.com' });
   t.match(byId.get(narrowed!.id), { status: 'revoked', type: 'crypto_address', platform: 'eth', value: '0x52908400098527886e0f7030069857d2e4169ee7' });
   t.match(byId.get(excluded!.id), { status: 'revoked', type: 'ipv4', value: '45.77.1.2' });
   t.notOk(byId.has(kept!.id), 'an unchanged indicator is not repeated');
   t.equal(after.entries.length, 4);
-  t.notOk('tlp' in byId.get(narrowed!.id), 'a tombstone carries no content');
+  t.notOk(['pap', 'confidence', 'description', 'audience', 'valid_until'].some((field) => field in byId.get(narrowed!.id)), 'a tombstone carries no content');
 
   const again = await drain(consumer, after.cursor);
   t.same(again.entries, [], 'nothing repeats after the cursor');
@@ -128,17 +131,17 @@ t.test('formats carry the same items: json, ndjson, csv, stix', async (t) => {
     t.equal(ind.spec_version, '2.1');
     t.equal(ind.pattern_type, 'stix');
   }
-  const revoked = indicators.find((i: any) => i.id === `indicator--${withdrawnOne!.id}`);
+  const revoked = indicators.find((i: any) => i.id === stixIndicatorId(withdrawnOne!.id));
   t.equal(revoked.revoked, true, 'tombstones are revoked indicators');
   const iban = items.find((i) => i.type === 'iban');
-  const ibanStix = indicators.find((i: any) => i.id === `indicator--${iban.id}`);
+  const ibanStix = indicators.find((i: any) => i.id === stixIndicatorId(iban.id));
   t.same(ibanStix.object_marking_refs, [TLP_MARKING_IDS.AMBER]);
   t.equal(ibanStix.confidence, iban.confidence);
   t.ok(bundle.objects.some((o: any) => o.type === 'marking-definition' && o.id === TLP_MARKING_IDS.AMBER));
-  t.ok(bundle.objects.some((o: any) => o.type === 'identity' && o.id === `identity--${source.orgId}`), 'named source as Identity');
+  t.ok(bundle.objects.some((o: any) => o.type === 'identity' && o.id === stixIdentityId(source.orgId)), 'named source as Identity');
   const tracking = items.find((i) => i.type === 'tracking_id');
   t.equal(tracking.value, 'UA-12345678-1');
-  t.same(indicators.find((i: any) => i.id === `indicator--${tracking.id}`).object_marking_refs, [TLP_MARKING_IDS['AMBER+STRICT']]);
+  t.same(indicators.find((i: any) => i.id === stixIndicatorId(tracking.id)).object_marking_refs, [TLP_MARKING_IDS['AMBER+STRICT']]);
 });
 
 t.test('filters, limits and cursors are validated', async (t) => {
@@ -282,17 +285,7 @@ t.test('gap-free cursor under concurrent writers (PostgreSQL)', { skip: database
     cursor = got.cursor;
   };
 
-  const write = async (value: string, hold: Promise<void>, started?: () => void) => {
-    let id = '';
-    await database.db.transaction(async (tx) => {
-      const batch = await prepareBatch(tx as never, [{ type: 'domain', value }], undefined, app.warninglists, Date.now(), { orgId: source.orgId, orgKind: 'partner' });
-      await storeBatch(tx as never, source.orgId, batch, Date.now());
-      id = batch.results[0]!.id!;
-      started?.();
-      await hold;
-    });
-    return id;
-  };
+  const write = heldWriter(app, database, source.orgId);
 
   // Deterministic core: A writes first (lower pos) but commits last.
   let releaseA!: () => void;

@@ -6,6 +6,8 @@
  */
 import t from 'tap';
 import { network as networkOf, related as relatedOf } from '../../src/modules/analysis/graph.js';
+import { stixIndicatorId } from '../../src/domain/stix.js';
+import { stixBundleErrors } from '../helpers/stix-schemas.js';
 import { adminToken, createMember, createTestApp, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
@@ -145,6 +147,7 @@ t.test('format=stix: Indicators and Relationships', async (t) => {
   t.match(res.headers['content-type'], /application\/stix\+json/);
   const bundle = json(res);
   t.equal(bundle.type, 'bundle');
+  t.same(stixBundleErrors(bundle), [], 'the bundle validates against the OASIS STIX 2.1 schemas');
   const indicators = bundle.objects.filter((o: { type: string }) => o.type === 'indicator');
   const relationships = bundle.objects.filter((o: { type: string }) => o.type === 'relationship');
   t.equal(indicators.length, MEMBERS.length);
@@ -155,11 +158,13 @@ t.test('format=stix: Indicators and Relationships', async (t) => {
     t.ok(ids.has(r.source_ref) && ids.has(r.target_ref), 'between Indicators of the bundle');
     t.match(r, { spec_version: '2.1', id: /^relationship--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, relationship_type: /^[a-z0-9-]+$/ });
   }
-  t.ok(relationships.some((r: { relationship_type: string; source_ref: string }) => r.relationship_type === 'uses-payment' && r.source_ref === `indicator--${mirrorC}`));
+  t.ok(relationships.some((r: { relationship_type: string; source_ref: string }) => r.relationship_type === 'uses-payment' && r.source_ref === stixIndicatorId(mirrorC!)));
   const again = json(await app.inject({ method: 'GET', url: `/v1/indicators/${mirrorC}/network?format=stix`, headers: agency.auth }));
   t.same(again.objects.filter((o: { type: string }) => o.type === 'relationship').map((r: { id: string }) => r.id).sort(),
     relationships.map((r: { id: string }) => r.id).sort(), 'the same links are the same objects in every export');
-  t.equal((await app.inject({ method: 'GET', url: `/v1/indicators/${mirrorA}/related?depth=2&format=stix`, headers: agency.auth })).statusCode, 200);
+  const related = await app.inject({ method: 'GET', url: `/v1/indicators/${mirrorA}/related?depth=2&format=stix`, headers: agency.auth });
+  t.equal(related.statusCode, 200);
+  t.same(stixBundleErrors(json(related)), [], 'so does /related as STIX');
 });
 
 t.test('links follow the indicator: a PATCH of its relations moves it, a withdrawal takes it out', async (t) => {

@@ -69,6 +69,17 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/indicators/:id/network': ['indicators:read'],
   'GET /v1/stats': ['admin'],
   'GET /v1/stats/me': 'authenticated',
+  // §4 TAXII 2.1 (bearer tokens or HTTP Basic; a collection's own rules inside: test/modules/taxii.test.ts).
+  'GET /taxii2/': 'authenticated',
+  'GET /taxii2/api/': 'authenticated',
+  'GET /taxii2/api/status/:statusId/': ['indicators:write'],
+  'GET /taxii2/api/collections/': 'authenticated',
+  'GET /taxii2/api/collections/:collectionId/': 'authenticated',
+  'GET /taxii2/api/collections/:collectionId/manifest/': ['feed:read'],
+  'GET /taxii2/api/collections/:collectionId/objects/': ['feed:read'],
+  'POST /taxii2/api/collections/:collectionId/objects/': ['indicators:write'],
+  'GET /taxii2/api/collections/:collectionId/objects/:objectId/': ['feed:read'],
+  'GET /taxii2/api/collections/:collectionId/objects/:objectId/versions/': ['feed:read'],
 };
 
 /**
@@ -120,6 +131,10 @@ async function tokensFor(kind: (typeof KINDS)[number]): Promise<TokenCase[]> {
   return cases;
 }
 
+/** A missing scope, as problem+json or (under /taxii2/) as a TAXII error message. */
+const refusesScope = (body: { type?: string; error_code?: string }) =>
+  body.type === 'urn:isop:problem:insufficient-scope' || body.error_code === 'insufficient-scope';
+
 const allows = (access: Access, scopes: ReadonlySet<string>) =>
   access === 'public' || access === 'authenticated' || access.some((scope) => scopes.has(scope));
 
@@ -152,7 +167,7 @@ t.test('every route × every kind × scope sets answers as the table says', asyn
       const res = await call(target, `${method} ${url}`, { authorization: `Bearer ${token}` });
       if (allows(access, scopes)) {
         if (bearerChallenge(res) || res.statusCode === 403) failures.push(`${method} ${url} as ${label}: ${res.statusCode}, expected neither 401 nor 403`);
-      } else if (res.statusCode !== 403 || (method !== 'HEAD' && json(res).type !== 'urn:isop:problem:insufficient-scope')) {
+      } else if (res.statusCode !== 403 || (method !== 'HEAD' && !refusesScope(json(res)))) {
         failures.push(`${method} ${url} as ${label}: ${res.statusCode}, expected 403 insufficient-scope`);
       }
     }

@@ -1,8 +1,9 @@
 /** Contract §6: the graph around an indicator, and its network (connected component). */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.js';
-import { stixRelationship, toStixBundle, type GraphLink } from '../../domain/stix.js';
+import { stixRelationship, stixObjectsOf, type GraphLink } from '../../domain/stix.js';
 import type { FeedItem } from '../../domain/types.js';
 import { IdParams, problemResponses, StringEnum } from '../../../schemas/common.js';
 import { NetworkGraph, RelatedGraph } from '../../../schemas/analysis.js';
@@ -24,11 +25,11 @@ function send(reply: FastifyReply, format: 'json' | 'stix', head: Record<string,
   const nodes = JSON.parse(graph.nodes) as FeedItem[];
   const updated = new Map(nodes.map((n) => [n.id, n.updated_at]));
   const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
-  const bundle = toStixBundle(nodes);
-  for (const edge of JSON.parse(graph.edges) as Array<Omit<GraphLink, 'modified'>>) {
-    bundle.objects.push(stixRelationship({ ...edge, modified: later(updated.get(edge.source)!, updated.get(edge.target)!) }));
-  }
-  return reply.type(STIX).send(JSON.stringify(bundle));
+  const relationships = (JSON.parse(graph.edges) as Array<Omit<GraphLink, 'modified'>>)
+    .map((edge) => stixRelationship({ ...edge, modified: later(updated.get(edge.source)!, updated.get(edge.target)!) }));
+  const objects = [...stixObjectsOf(nodes), ...relationships];
+  // An empty graph is a bundle without objects, as an empty feed page (STIX 2.1 §8).
+  return reply.type(STIX).send(JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, ...(objects.length ? { objects } : {}) }));
 }
 
 export default async function analysisRoutes(app: FastifyInstance, opts: { db: Database }) {

@@ -44,16 +44,20 @@ export async function feedHorizon(db: Executor): Promise<string> {
 }
 
 /** The state of an indicator that filters look at: as it is now, or as a change recorded it before. */
-interface FilterColumns { tlp: SQL; sector: SQL; confidence: SQL; shared: SQL }
+interface FilterColumns { tlp: SQL; sector: SQL; confidence: SQL; shared: SQL; recorded?: true }
 const CURRENT: FilterColumns = { tlp: sql`i.tlp`, sector: sql`i.sector`, confidence: sql`i.confidence`, shared: sql`cardinality(i.shared_infrastructure) > 0` };
 // Rows logged before the previous state's values were recorded hold nulls: they match any filter,
 // so such a tombstone errs on the side of being sent (it only ever goes to a former recipient).
-const PREVIOUS: FilterColumns = { tlp: sql`c.prev_tlp`, sector: sql`c.prev_sector`, confidence: sql`c.prev_confidence`, shared: sql`c.prev_shared` };
+const previousColumns = (change: string): FilterColumns => {
+  const col = (name: string) => sql.raw(`${change}.${name}`);
+  return { tlp: col('prev_tlp'), sector: col('prev_sector'), confidence: col('prev_confidence'), shared: col('prev_shared'), recorded: true };
+};
+const PREVIOUS = previousColumns('c');
 
 /** Whether the state in `columns` matches the consumer's filters (the type never changes: it is not here). */
 function matchesFilters(filters: FeedFilters, columns: FilterColumns): SQL {
   const where: SQL[] = [sql`true`];
-  const orUnknown = (column: SQL, test: SQL) => (columns === PREVIOUS ? sql`(${column} is null or ${test})` : test);
+  const orUnknown = (column: SQL, test: SQL) => (columns.recorded ? sql`(${column} is null or ${test})` : test);
   if (filters.sectors?.length) where.push(orUnknown(columns.sector, sql`${columns.sector} = any(${pgArray(filters.sectors)}::text[])`));
   if (filters.tlp?.length) where.push(orUnknown(columns.tlp, sql`${columns.tlp} = any(${pgArray(filters.tlp)}::text[])`));
   if (filters.min_confidence !== undefined) where.push(orUnknown(columns.confidence, sql`${columns.confidence} >= ${filters.min_confidence}`));
@@ -75,23 +79,35 @@ export interface FeedRow { xid: string; pos: number; id: string; json: string }
  */
 export async function feedRows(db: Executor, caller: CallerIdentity, filters: FeedFilters, window: {
   after: FeedPosition; horizon: string; limit: number; upTo?: FeedPosition; positionsOnly?: boolean;
+  /** Only these indicators. */
+  ids?: readonly string[];
+  /**
+   * Each indicator once, at its last change this caller gets below the horizon (TAXII: a
+   * collection holds an object once, at the last time it was added).
+   */
+  latestOnly?: boolean;
 }): Promise<FeedRow[]> {
   const item = sql`(${receivableBy(caller, currentState('i'))} and ${matchesFilters(filters, CURRENT)})`;
-  const formerly = sql`(${receivableBy(caller, previousState('c', 'i'))} and ${matchesFilters(filters, PREVIOUS)})`;
+  const formerlyAt = (change: string) => sql`(${receivableBy(caller, previousState(change, 'i'))} and ${matchesFilters(filters, previousColumns(change))})`;
+  // A group membership change concerns only the organisations that joined or left.
+  const concerns = (change: string) => sql`(${sql.raw(change)}.only_orgs is null or ${caller.orgId}::uuid = any(${sql.raw(change)}.only_orgs))`;
   // Withdrawn or expired as they are; still active but no longer for this consumer: revoked.
   const tombstoneStatus = sql`(case when ${effectiveStatus('i')} = 'active' then 'revoked' else ${effectiveStatus('i')} end)`;
   const where = [
     sql`(c.xid, c.pos) > (${window.after.xid}::xid8, ${window.after.pos}::bigint)`,
     sql`c.xid < ${window.horizon}::xid8`,
     ...(window.upTo ? [sql`(c.xid, c.pos) <= (${window.upTo.xid}::xid8, ${window.upTo.pos}::bigint)`] : []),
-    // A group membership change concerns only the organisations that joined or left.
-    sql`(c.only_orgs is null or ${caller.orgId}::uuid = any(c.only_orgs))`,
+    concerns('c'),
+    ...(window.ids ? [sql`c.indicator_id = any(${pgArray(window.ids)}::uuid[])`] : []),
     ...(filters.types?.length ? [sql`i.type = any(${pgArray(filters.types)}::text[])`] : []),
-    sql`(${item} or ${formerly})`,
+    sql`(${item} or ${formerlyAt('c')})`,
+    ...(window.latestOnly ? [sql`not exists (select 1 from indicator_changes later
+      where later.indicator_id = c.indicator_id and (later.xid, later.pos) > (c.xid, c.pos) and later.xid < ${window.horizon}::xid8
+        and ${concerns('later')} and (${item} or ${formerlyAt('later')}))`] : []),
   ];
   const payload = window.positionsOnly
     ? sql`''`
-    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus)} end`;
+    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
   return rows<FeedRow>(db, sql`
     select c.xid::text as xid, c.pos::int8 as pos, i.id, ${payload} as json
     from indicator_changes c

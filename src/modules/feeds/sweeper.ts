@@ -9,6 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type Database } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { publishPendingChanges, recordChanges } from './change-log.js';
+import { taxiiHousekeeping } from '../taxii/epochs.js';
 
 export async function sweep(db: Database): Promise<{ expired: number; activated: number; published: number }> {
   return db.transaction(async (tx) => {
@@ -45,6 +46,7 @@ export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseL
     try {
       const result = await sweep(db);
       await pruneIdempotencyKeys(db);
+      await taxiiHousekeeping(db);
       if (result.expired || result.activated || result.published) log.info(result, 'sweeper: time-driven changes logged');
     } catch (err) {
       log.error({ err }, 'sweeper failed');

@@ -12,11 +12,9 @@ import {
   SharingGroupPatch, TokenRequest, TokenResponse,
 } from '../../../schemas/identity.js';
 import { callerOf, type ScopeName } from '../../plugins/auth.js';
-import { isStorableText } from '../../domain/json.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
-import { decoy, verifySecret } from './secrets.js';
-import { createClient, createOrg, revokeClient, type ZoneIssuer } from './service.js';
+import { createClient, createOrg, revokeClient, verifyClientCredentials, type ZoneIssuer } from './service.js';
 import { issueTsigKey } from '../dns/zones.js';
 import { TsigKeyIssued } from '../../../schemas/dns.js';
 import { recordMembershipChange } from '../feeds/change-log.js';
@@ -93,13 +91,8 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
   }, async (request, reply) => {
     const body = request.body as TokenRequest;
     const credentials = clientCredentials(request, body);
-    // No client id holds a NUL (PostgreSQL could not even be asked): from HTTP Basic, say.
-    if (!isStorableText(credentials.id) || !isStorableText(credentials.secret)) throw invalidClient();
-    const [client] = await db.select().from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
-      .where(eq(clients.clientId, credentials.id));
-    // Spend the same time whether or not the client exists.
-    const ok = await verifySecret(credentials.secret, client?.clients.secretHash ?? await decoy());
-    if (!client || !ok || client.clients.revokedAt !== null) throw invalidClient();
+    const client = await verifyClientCredentials(db, credentials.id, credentials.secret);
+    if (!client) throw invalidClient();
 
     const granted = client.clients.scopes as ScopeName[];
     let scopes = granted;

@@ -7,7 +7,8 @@ import { isCountryCode } from '../../domain/countries.js';
 import type { OrgKind } from '../../domain/types.js';
 import type { ScopeName } from '../../plugins/auth.js';
 import { HttpProblem } from '../../plugins/problems.js';
-import { hashSecret, newClientId, newClientSecret } from './secrets.js';
+import { isStorableText } from '../../domain/json.js';
+import { decoy, hashSecret, newClientId, newClientSecret, verifySecret } from './secrets.js';
 import type { RpzConfig } from '../../config.js';
 import type { SealKeys } from '../dns/seal.js';
 import { issueTsigKey } from '../dns/zones.js';
@@ -20,6 +21,18 @@ export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   secretariat: ['indicators:write', 'indicators:read', 'outcomes:read', 'outcomes:write', 'feed:read', 'admin'],
 };
 
+
+/**
+ * The live client (with its organisation) these credentials belong to, or null. Pays the slow
+ * hash whether or not the client id exists, so timing tells nothing.
+ */
+export async function verifyClientCredentials(db: Database, id: string, secret: string) {
+  // No client id holds a NUL (PostgreSQL could not even be asked): from HTTP Basic, say.
+  if (!isStorableText(id) || !isStorableText(secret)) return null;
+  const [client] = await db.select().from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId)).where(eq(clients.clientId, id));
+  const ok = await verifySecret(secret, client?.clients.secretHash ?? await decoy());
+  return client && ok && client.clients.revokedAt === null ? client : null;
+}
 
 export interface NewOrg { name: string; kind: OrgKind; country: string; sectors?: string[] }
 

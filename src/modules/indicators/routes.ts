@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { rows, type Database, type Executor } from '../../db/client.js';
 import { warninglistEntries } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
@@ -15,18 +15,22 @@ import {
   BatchResult, Indicator, IndicatorBatch, IndicatorBatchEnvelope, IndicatorList, IndicatorPatch, LookupResult,
   MAX_BATCH_BYTES, WarninglistEntriesBody, WithdrawBody,
 } from '../../../schemas/indicators.js';
+import { StixBundleInput } from '../../../schemas/taxii.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
-import { publishPendingChanges, recordChanges } from '../feeds/change-log.js';
+import { recordChanges } from '../feeds/change-log.js';
 import { withRetry } from '../../db/transaction.js';
 import { prepareBatch, storeBatch, summarise } from './ingest.js';
-import { claimKey, completeClaim, storedResponse, type StoredResponse } from './idempotency.js';
+import { stixBatch, summariseStix } from './stix-intake.js';
+import { publishAnonymous, submitBatch, type Submission } from './submit.js';
 import { indicatorJson, withReadExtras } from './view.js';
 
 const tags = ['indicators'];
 
 /** Items are validated one by one (each gets its own result), so the route checks only the envelope. */
 const envelope = TypeCompiler.Compile(IndicatorBatchEnvelope);
+/** The same for a STIX bundle: each object gets its own result. */
+const bundleEnvelope = TypeCompiler.Compile(StixBundleInput);
 
 const sendJson = (reply: FastifyReply, status: number, text: string) =>
   reply.code(status).type('application/json; charset=utf-8').send(text);
@@ -61,18 +65,8 @@ function parseIfMatch(header: string | undefined): string[] | null {
 
 const canAdminister = (caller: Caller) => caller.scopes.has('admin');
 
-export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; linkDerivation: boolean }) {
-  const { db, cursorKey, linkDerivation } = opts;
-
-  /** After a commit that left anonymous changes waiting: publish them in a transaction of their own. */
-  async function publishAnonymous(request: FastifyRequest) {
-    try {
-      await db.transaction((tx) => publishPendingChanges(tx));
-    } catch (err) {
-      // Committed already; the sweeper publishes what is left.
-      request.log.warn({ err }, 'publishing anonymous changes deferred to the sweeper');
-    }
-  }
+export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
+  const { db, cursorKey } = opts;
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
@@ -81,22 +75,26 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     schema: {
       tags, operationId: 'submitIndicators', summary: 'Submit up to 10,000 indicators; each item is stored or rejected on its own',
       description: 'With `atomic=true` any rejected item makes the whole batch 422 and nothing is stored. ' +
-        'An `Idempotency-Key` header replays the first response for 24 hours.',
+        'An `Idempotency-Key` header replays the first response for 24 hours. ' +
+        'As `application/stix+json`, the body is a STIX 2.1 bundle: every Indicator whose pattern names one observable of a supported ' +
+        'type is an item (TLP marking, confidence, valid_from/valid_until, labels as categories and tags); every object gets a result at ' +
+        'its index in the bundle (`stix_id`), marking definitions and identities `skipped`, anything else `unsupported`, with the reason.',
       querystring: Type.Object({ atomic: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
-      body: Type.Ref(IndicatorBatch),
+      body: { content: { 'application/json': { schema: Type.Ref(IndicatorBatch) }, 'application/stix+json': { schema: Type.Ref(StixBundleInput) } } },
       response: {
         200: Type.Ref(BatchResult),
         422: Type.Union([Type.Ref(BatchResult), Type.Ref(Problem)], { description: 'atomic batch with rejected items (nothing stored), or an Idempotency-Key reused with another body' }),
         ...problemResponses(400, 401, 403, 413, 415, 429, 503),
       },
     },
-    validatorCompiler: ({ httpPart }) => {
+    validatorCompiler: ({ httpPart, contentType }) => {
       if (httpPart !== 'body') return () => true; // query and headers: checked in the handler below
+      const check = contentType === 'application/stix+json' ? bundleEnvelope : envelope;
       return (data: unknown) => {
-        if (envelope.Check(data)) return { value: data };
+        if (check.Check(data)) return { value: data };
         // Shaped like ajv's errors, so the error handler reports them like every other 400.
-        const validation = [...envelope.Errors(data)].slice(0, 20).map((e) => ({
+        const validation = [...check.Errors(data)].slice(0, 20).map((e) => ({
           instancePath: e.path, keyword: 'typebox', message: e.message, params: {},
         }));
         return { error: Object.assign(new Error('invalid batch'), { validation, validationContext: 'body' }) };
@@ -104,6 +102,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
+    const stix = request.mediaType === 'application/stix+json';
+    if (!stix && request.mediaType !== 'application/json') throw new HttpProblem(415, 'Unsupported content type; send application/json (a batch) or application/stix+json (a STIX 2.1 bundle).');
     const query = request.query as Record<string, unknown>;
     const unknownQuery = Object.keys(query).filter((k) => k !== 'atomic');
     if (unknownQuery.length) throw badRequest('Unknown query parameter.', unknownQuery.map((k) => ({ path: `/query/${k}`, message: 'is not a known parameter' })));
@@ -111,46 +111,33 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       throw badRequest('atomic must be true or false.', [{ path: '/query/atomic', message: 'must be boolean' }]);
     }
     const atomic = String(query.atomic) === 'true';
-    const body = request.body as { defaults?: Record<string, unknown>; items: Record<string, unknown>[] };
     const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
       throw badRequest('Idempotency-Key must be 1-200 characters.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 characters' }]);
     }
     // The SHA-256 of the raw body (src/plugins/body.ts, only for a keyed request), with the atomic flag.
-    const requestHash = idempotencyKey ? `${atomic}:${request.bodyFingerprint}` : '';
+    const claim = idempotencyKey ? { clientId: caller.clientId, key: idempotencyKey, fingerprint: `${atomic}:${request.bodyFingerprint}` } : null;
 
-    const claim = idempotencyKey ? { clientId: caller.clientId, key: idempotencyKey, fingerprint: requestHash } : null;
-    const replay = (stored: StoredResponse) => reply.header('idempotent-replayed', 'true').code(stored.status as 200).send(stored.response);
-    if (claim) {
-      const previous = await storedResponse(db, claim);
-      if (previous) return replay(previous);
+    let submission: Submission;
+    if (stix) {
+      const bundle = stixBatch((request.body as { objects: unknown[] }).objects, Date.now());
+      submission = {
+        items: bundle.items, atomic, alsoRejected: bundle.blocked, claim,
+        answer: (results, stored) => {
+          const perObject = bundle.results(results);
+          return { status: stored ? 200 : 422, response: { results: perObject, summary: summariseStix(perObject) } };
+        },
+      };
+    } else {
+      const body = request.body as { defaults?: Record<string, unknown>; items: Record<string, unknown>[] };
+      submission = {
+        items: body.items, defaults: body.defaults, atomic, claim,
+        answer: (results, stored) => ({ status: stored ? 200 : 422, response: { results, summary: summarise(results) } }),
+      };
     }
-
-    const now = Date.now();
-    const batch = await prepareBatch(db, body.items, body.defaults, app.warninglists, now, caller);
-    const anyRejected = batch.accepted.size + batch.duplicates.size < body.items.length;
-    const done = await withRetry(db, async (tx): Promise<{ replayed: StoredResponse } | { stored: StoredResponse; pendingAnonymous: number }> => {
-      // Claimed first: a concurrent copy of this request waits here, then replays what this one stored.
-      const earlier = claim ? await claimKey(tx, claim) : null;
-      if (earlier) return { replayed: earlier };
-      let stored: StoredResponse;
-      let pendingAnonymous = 0;
-      if (atomic && anyRejected) {
-        // Nothing is stored: valid items are reported unchanged, with the reason.
-        const results = Array.from(batch.results, (r, index) => r ?? { index, status: 'unchanged' as const, warnings: ['not stored: the atomic batch has rejected items'] });
-        stored = { status: 422, response: { results, summary: summarise(results) } };
-      } else {
-        ({ pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { links: linkDerivation }));
-        stored = { status: 200, response: { results: batch.results, summary: summarise(batch.results) } };
-      }
-      if (claim) await completeClaim(tx, claim, stored);
-      // Past the request's deadline the client has been answered 503 already: roll back rather than commit behind its back.
-      if (reply.sent) throw new HttpProblem(503, 'The request could not be completed in time; nothing was stored.');
-      return { stored, pendingAnonymous };
-    });
-    if ('replayed' in done) return replay(done.replayed);
-    if (done.pendingAnonymous) await publishAnonymous(request);
-    return reply.code(done.stored.status as 200).send(done.stored.response);
+    const { replayed, answer } = await submitBatch(app, db, request, reply, caller, submission);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(answer.status as 200).send(answer.response);
   });
 
   app.get('/v1/indicators/:id', {
@@ -253,10 +240,10 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       const result = batch.results[0];
       if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
       // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
-      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true, links: linkDerivation });
+      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true, links: app.linkDerivation });
       return { json: (await readIndicator(tx, caller, id))!, pendingAnonymous };
     });
-    if (json.pendingAnonymous) await publishAnonymous(request);
+    if (json.pendingAnonymous) await publishAnonymous(db, request);
     return sendIndicator(reply, json.json);
   });
 

@@ -41,10 +41,16 @@ export function indicatorJson(caller: CallerIdentity): SQL {
       'source', case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name) end, ${recipientTail}) end)::text`;
 }
 
-/** A tombstone: enough for a blocklist consumer to unblock. */
-export function tombstoneJson(status: SQL): SQL {
+/**
+ * A tombstone: enough for a blocklist consumer to unblock, with the TLP its recipient held the
+ * value under (`tlp`: the state before the change, so a former recipient learns nothing new) and
+ * its source when named.
+ */
+export function tombstoneJson(status: SQL, tlp: SQL): SQL {
   return sql`json_build_object('id', i.id, 'version', i.version, 'status', ${status}, 'type', i.type,
-    'value', i.value, 'platform', nullif(i.platform, ''), 'updated_at', ${RECIPIENT_UPDATED_AT})::text`;
+    'value', i.value, 'platform', nullif(i.platform, ''), 'tlp', ${tlp},
+    'source', case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name) end,
+    'updated_at', ${RECIPIENT_UPDATED_AT})::text`;
 }
 
 // ---------------------------------------------------------------------------------------------
