@@ -172,7 +172,11 @@ export const Indicator = Type.Object({
   attribution: Type.Optional(StringEnum(['named', 'anonymous'])),
   created_at: Type.Optional(Timestamp),
   withdrawn_reason: Type.Optional(Nullable(Type.String())),
-}, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only' });
+  delivered: Type.Optional(Type.Object({
+    orgs: Type.Integer({ description: 'Organisations, other than the source and the secretariat, that received any version of it' }),
+    countries: Type.Integer({ description: 'The countries of those organisations' }),
+  }, { description: 'Counted from the chained audit log: it trails deliveries by up to a sweep interval' })),
+}, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty' });
 
 export const IndicatorList = Type.Object({
   items: Type.Array(Type.Ref(Indicator)),

@@ -17,6 +17,8 @@ import identityRoutes from './modules/identity/routes.js';
 import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
+import auditRoutes from './modules/audit/routes.js';
+import { configureAudit } from './modules/audit/log.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -64,6 +66,7 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database, keyRing, cursorKey } = options;
+  configureAudit({ enabled: config.auditEnabled });
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -165,5 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
   await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
   await app.register(dnsRoutes, { db: database.db, zones });
+  await app.register(auditRoutes, { db: database.db, cursorKey });
+  if (!config.auditEnabled) app.log.warn('AUDIT_OFF_FOR_BENCHMARKS: nothing is audited (benchmarks only, never in production)');
   return app;
 }

@@ -63,6 +63,12 @@ export interface Config {
   rpz: RpzConfig;
   /** Keys (32 bytes each) that seal TSIG secrets at rest; the first seals, all unseal. Empty → one kept in the database. */
   tsigSealKeys: Buffer[];
+  /** Days after expiry or withdrawal before an indicator's content is purged (src/modules/audit/retention.ts). */
+  retentionDays: number;
+  /** The chain's head is logged at every entry whose number is a multiple of this. */
+  auditHeadEvery: number;
+  /** False only for benchmarks (AUDIT_OFF_FOR_BENCHMARKS): nothing is audited. */
+  auditEnabled: boolean;
 }
 
 export interface RpzConfig {
@@ -114,6 +120,13 @@ function trustProxy(env: Env): boolean | number | string[] {
   const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
   if (entries.every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e))) return entries;
   throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a comma-separated list of addresses/CIDRs, got "${raw}"`);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -210,5 +223,8 @@ export function loadConfig(env: Env = process.env): Config {
       noticeHost: dnsName(env, 'RPZ_NOTICE_HOST', undefined),
     },
     tsigSealKeys: sealKeys(env),
+    retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),
+    auditHeadEvery: integer(env, 'AUDIT_HEAD_EVERY', 10_000, 1, 1_000_000_000),
+    auditEnabled: !flag(env, 'AUDIT_OFF_FOR_BENCHMARKS'),
   };
 }

@@ -37,9 +37,12 @@ export interface OpenOptions {
   dataDir?: string;
   /** postgres.js pool size. */
   max?: number;
+  /** Called with the SQL text of every statement drizzle sends (tests count statements; never log parameters). */
+  logQuery?: (query: string) => void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const logger = options.logQuery ? { logger: { logQuery: (query: string) => options.logQuery!(query) } } : {};
   if (options.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -48,7 +51,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       onnotice: () => {},
       connection: { TimeZone: 'UTC', application_name: 'isop-exchange' },
     });
-    const db = drizzle(pg, { schema }) as unknown as Database;
+    const db = drizzle(pg, { schema, ...logger }) as unknown as Database;
     return { db, driver: 'postgres', pg, close: once(() => pg.end({ timeout: 5 })) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -56,7 +59,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await client.exec(`SET TIME ZONE 'UTC'`);
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = drizzle(client, { schema, ...logger }) as unknown as Database;
   return { db, driver: 'pglite', close: once(() => client.close()) };
 }
 

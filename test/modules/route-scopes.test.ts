@@ -45,6 +45,7 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/indicators': ['indicators:read'],
   'PATCH /v1/indicators/:id': ['indicators:write'],
   'DELETE /v1/indicators/:id': ['indicators:write', 'admin'],
+  'POST /v1/indicators/extend': ['indicators:write'],
   'GET /v1/lookup': ['indicators:read'],
   'GET /v1/warninglists': 'authenticated',
   'POST /v1/warninglists/:name/entries': ['admin'],
@@ -59,6 +60,9 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/dns-zone': ['feed:read'],
   'GET /v1/clients/:client_id/dns-zone': ['admin'],
   'PATCH /v1/clients/:client_id/dns-zone': ['admin'],
+  // §7 audit (the secretariat only).
+  'GET /v1/audit': ['admin'],
+  'GET /v1/audit/verify': ['admin'],
 };
 
 const rowOf = (method: string, url: string): Access | undefined =>

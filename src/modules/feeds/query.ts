@@ -61,7 +61,7 @@ function matchesFilters(filters: FeedFilters, columns: FilterColumns): SQL {
   return sql.join(where, sql` and `);
 }
 
-export interface FeedRow { xid: string; pos: number; id: string; json: string }
+export interface FeedRow { xid: string; pos: number; id: string; version: number; json: string }
 
 /**
  * One window of the feed: changes in (after, upTo] below `horizon`, at most `limit` rows.
@@ -93,7 +93,7 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
     ? sql`''`
     : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus)} end`;
   return rows<FeedRow>(db, sql`
-    select c.xid::text as xid, c.pos::int8 as pos, i.id, ${payload} as json
+    select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json
     from indicator_changes c
     join indicators i on i.id = c.indicator_id
     join orgs o on o.id = i.source_org_id

@@ -11,6 +11,7 @@ import { hashSecret, newClientId, newClientSecret } from './secrets.js';
 import type { RpzConfig } from '../../config.js';
 import type { SealKeys } from '../dns/seal.js';
 import { issueTsigKey } from '../dns/zones.js';
+import { recordAudit, SYSTEM_ACTORS, type AuditActor } from '../audit/log.js';
 
 export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
@@ -22,7 +23,8 @@ export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
 
 export interface NewOrg { name: string; kind: OrgKind; country: string; sectors?: string[] }
 
-export async function createOrg(db: Database, input: NewOrg) {
+/** Creates an organisation, audited as done by `actor`. */
+export async function createOrg(db: Database, input: NewOrg, actor: AuditActor) {
   if (!isCountryCode(input.country)) {
     throw new HttpProblem(400, 'country is not an ISO 3166-1 alpha-2 code.', {
       slug: 'validation-error', errors: [{ path: '/body/country', message: 'unknown country code' }],
@@ -33,11 +35,16 @@ export async function createOrg(db: Database, input: NewOrg) {
       slug: 'validation-error', errors: [{ path: '/body/sectors', message: 'only partners have sectors' }],
     });
   }
-  const [row] = await db.insert(orgs)
-    .values({ id: uuidv7(), name: input.name.trim(), kind: input.kind, country: input.country, sectors: input.sectors ?? [] })
-    .onConflictDoNothing().returning();
-  if (!row) throw new HttpProblem(409, `An organisation named "${input.name}" exists already.`);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(orgs)
+      .values({ id: uuidv7(), name: input.name.trim(), kind: input.kind, country: input.country, sectors: input.sectors ?? [] })
+      .onConflictDoNothing().returning();
+    if (!row) throw new HttpProblem(409, `An organisation named "${input.name}" exists already.`);
+    await recordAudit(tx, actor, {
+      action: 'org.created', subject: row.id, subjectOrg: row.id, detail: { name: row.name, kind: row.kind, country: row.country, sectors: row.sectors },
+    });
+    return row;
+  });
 }
 
 export interface NewClient { orgId: string; name: string; scopes?: ScopeName[]; clientId?: string; clientSecret?: string }
@@ -50,7 +57,7 @@ export interface ZoneIssuer { sealKeys: () => Promise<SealKeys>; rpz: Pick<RpzCo
  * An intermediary's client also gets its resolver zone and that zone's TSIG key, shown here once
  * too (when `zones` is given: the API and the CLI give it).
  */
-export async function createClient(db: Database, input: NewClient, zones?: ZoneIssuer) {
+export async function createClient(db: Database, input: NewClient, actor: AuditActor, zones?: ZoneIssuer) {
   const [org] = await db.select().from(orgs).where(eq(orgs.id, input.orgId));
   if (!org) throw new HttpProblem(404, 'No such organisation.');
   const kind = org.kind as OrgKind;
@@ -70,14 +77,18 @@ export async function createClient(db: Database, input: NewClient, zones?: ZoneI
       .onConflictDoNothing().returning();
     if (!row) throw new HttpProblem(409, 'That client id exists already.');
     const tsig = sealKeys ? await issueTsigKey(tx, clientId, sealKeys, zones!.rpz) : undefined;
+    await recordAudit(tx, actor, { action: 'client.created', subject: clientId, subjectOrg: org.id, detail: { name: input.name, scopes, resolver_zone: Boolean(tsig) } });
     return { client_id: clientId, client_secret: clientSecret, name: input.name, scopes, ...(tsig ? { tsig_key: tsig } : {}) };
   });
 }
 
-export async function revokeClient(db: Database, clientId: string): Promise<boolean> {
-  const revoked = await db.update(clients).set({ revokedAt: new Date().toISOString() })
-    .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt))).returning({ id: clients.clientId });
-  return revoked.length > 0;
+export async function revokeClient(db: Database, clientId: string, actor: AuditActor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [revoked] = await tx.update(clients).set({ revokedAt: new Date().toISOString() })
+      .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt))).returning({ id: clients.clientId, orgId: clients.orgId });
+    if (revoked) await recordAudit(tx, actor, { action: 'client.revoked', subject: clientId, subjectOrg: revoked.orgId });
+    return revoked !== undefined;
+  });
 }
 
 /**
@@ -87,10 +98,10 @@ export async function revokeClient(db: Database, clientId: string): Promise<bool
 export async function bootstrapSecretariat(db: Database, configured: { clientId?: string; clientSecret?: string }) {
   const [existing] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.kind, 'secretariat')).limit(1);
   if (existing) return null;
-  const org = await createOrg(db, { name: 'I-SOP Secretariat', kind: 'secretariat', country: 'EU' });
+  const org = await createOrg(db, { name: 'I-SOP Secretariat', kind: 'secretariat', country: 'EU' }, SYSTEM_ACTORS.bootstrap);
   return createClient(db, {
     orgId: org.id, name: 'bootstrap',
     ...(configured.clientId ? { clientId: configured.clientId } : {}),
     ...(configured.clientSecret ? { clientSecret: configured.clientSecret } : {}),
-  });
+  }, SYSTEM_ACTORS.bootstrap);
 }
