@@ -18,7 +18,6 @@ import indicatorRoutes from './modules/indicators/routes.js';
 import feedRoutes from './modules/feeds/routes.js';
 import dnsRoutes from './modules/dns/routes.js';
 import auditRoutes from './modules/audit/routes.js';
-import { configureAudit } from './modules/audit/log.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -66,7 +65,6 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database, keyRing, cursorKey } = options;
-  configureAudit({ enabled: config.auditEnabled });
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,

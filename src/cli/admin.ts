@@ -64,6 +64,9 @@ Commands:
   retire-signing-key --kid KID
       Stop accepting tokens signed with KID (after the longest token lifetime has passed since
       every node restarted on the new key). Nodes drop it within 30 seconds.
+  migrate
+      Apply pending migrations and exit (every command does so first). With a least-privilege
+      service role, run it with the owner role's DATABASE_URL before starting the new version.
   audit verify [--after ENTRY [--hash HASH]]
       Verify the audit log's hash chain: every entry, link and row, in bounded memory. Prints
       { ok, entries, head, pending, problems } as JSON and exits 1 when something was changed,
@@ -191,6 +194,14 @@ const COMMANDS: Record<string, CommandSpec> = {
       }
       await recordAudit(db, SYSTEM_ACTORS.cli, { action: 'signing_key.retired', subject: kid });
       io.out(`retired ${kid}`);
+      return 0;
+    },
+  },
+  migrate: {
+    options: {},
+    check() {},
+    async run(_db, _values, io) {
+      io.out('migrations applied'); // by runAdmin, before every command
       return 0;
     },
   },

@@ -70,10 +70,25 @@ function once(close: () => Promise<void>): () => Promise<void> {
 }
 
 /**
+ * Whether the database lacks a migration of `migrations/` (drizzle records each by its journal time).
+ * Asked first so that a role without DDL rights — the service's production role (README) — starts
+ * on a database its owner has migrated.
+ */
+async function migrationsPending(db: Database): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const newest = Math.max(...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  const [table] = await rows<{ present: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  if (!table?.present) return true;
+  const [applied] = await rows<{ at: string | null }>(db, sql`select max(created_at)::text as at from drizzle.__drizzle_migrations`);
+  return applied?.at == null || Number(applied.at) < newest;
+}
+
+/**
  * Apply pending migrations. On PostgreSQL an advisory lock keeps several nodes starting at
  * once from racing each other.
  */
 export async function migrate(handle: DatabaseHandle): Promise<void> {
+  if (!(await migrationsPending(handle.db))) return;
   if (handle.driver === 'postgres' && handle.pg) {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
     const reserved = await handle.pg.reserve();

@@ -33,7 +33,7 @@ async function audit(query = ''): Promise<Entry[]> {
   do {
     const res = await app.inject({ method: 'GET', url: `/v1/audit?limit=1000${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: adminAuth });
     if (res.statusCode !== 200) throw new Error(`audit failed: ${res.body}`);
-    const page = json(res);
+    const page: { items: Entry[]; next_cursor: string | null } = json(res);
     all.push(...page.items);
     cursor = page.next_cursor;
   } while (cursor);
@@ -175,7 +175,7 @@ t.test('the log is read with filters and cursors; `delivered` counts organisatio
   const paged: Entry[] = [];
   let cursor: string | null = null;
   do {
-    const page = json(await app.inject({ method: 'GET', url: `/v1/audit?indicator_id=${z!.id}&path=read&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: adminAuth }));
+    const page: { items: Entry[]; next_cursor: string | null } = json(await app.inject({ method: 'GET', url: `/v1/audit?indicator_id=${z!.id}&path=read&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: adminAuth }));
     t.ok(page.items.length <= 2);
     paged.push(...page.items);
     cursor = page.next_cursor;
