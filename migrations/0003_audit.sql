@@ -37,5 +37,5 @@ CREATE INDEX "audit_log_actor_org_idx" ON "audit_log" USING btree ("actor_org","
 CREATE INDEX "audit_log_subject_org_idx" ON "audit_log" USING btree ("subject_org","id");--> statement-breakpoint
 CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action","id");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
-CREATE INDEX "audit_log_indicators_idx" ON "audit_log" USING gin ("indicator_ids");--> statement-breakpoint
+CREATE INDEX "audit_log_indicators_idx" ON "audit_log" USING gin ("indicator_ids") WITH (gin_pending_list_limit=16384);--> statement-breakpoint
 CREATE INDEX "indicators_retention_idx" ON "indicators" USING btree ((case when "status" = 'withdrawn' then least("updated_at", "valid_until") else "valid_until" end)) WHERE "indicators"."purged_at" is null and "indicators"."status" <> 'active';

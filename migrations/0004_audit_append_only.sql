@@ -21,3 +21,9 @@ CREATE TRIGGER "audit_chain_append_only" BEFORE UPDATE OR DELETE ON "audit_chain
 --> statement-breakpoint
 CREATE TRIGGER "audit_chain_no_truncate" BEFORE TRUNCATE ON "audit_chain"
 	FOR EACH STATEMENT EXECUTE FUNCTION "audit_append_only"();
+--> statement-breakpoint
+-- Indicator ids (random UUIDs) do not compress: stored out of line as they are, a delivery's
+-- 10,000 ids cost no compression attempt on the request that records them.
+ALTER TABLE "audit_log" ALTER COLUMN "indicator_ids" SET STORAGE EXTERNAL;
+--> statement-breakpoint
+ALTER TABLE "audit_log" ALTER COLUMN "versions" SET STORAGE EXTERNAL;

@@ -3,10 +3,11 @@
  * in this folder exporting a `Measure` (see ../lib/measure.ts), added here.
  */
 import type { Measure } from '../lib/measure.js';
+import { audit } from './audit.js';
 import { feedPull } from './feed-pull.js';
 import { ingest } from './ingest.js';
 import { memory } from './memory.js';
 import { scaling } from './scaling.js';
 import { underLoad } from './under-load.js';
 
-export const MEASURES: Measure[] = [ingest, feedPull, underLoad, memory, scaling];
+export const MEASURES: Measure[] = [ingest, feedPull, underLoad, memory, scaling, audit];

@@ -310,7 +310,8 @@ export const auditLog = pgTable('audit_log', {
   index('audit_log_subject_org_idx').on(t.subjectOrg, t.id),
   index('audit_log_action_idx').on(t.action, t.id),
   index('audit_log_at_idx').on(t.at),
-  index('audit_log_indicators_idx').using('gin', t.indicatorIds),
+  // A long pending list: deliveries append to it, autovacuum merges it (not the request that fills it).
+  index('audit_log_indicators_idx').using('gin', t.indicatorIds).with({ gin_pending_list_limit: 16384 }),
 ]);
 
 /**

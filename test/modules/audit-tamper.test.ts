@@ -52,6 +52,7 @@ t.test('the chain verifies before any tampering', async (t) => {
   const result = await verifyAudit(db);
   t.match(result, { ok: true, problems: [], pending: 0 });
   t.ok(result.entries >= 15, `${result.entries} entries`);
+  t.same(await verifyAudit(db, { pageSize: 4 }), result, 'read in pages of 4, the same');
   const { code, result: printed } = await cli();
   t.equal(code, 0);
   t.same(printed, result, 'the CLI prints what the API answers');
@@ -133,6 +134,7 @@ t.test('a deleted row, and a deleted chain entry, are found and named', async (t
     { audit_id: eighth.log_id, problem: /in no entry/ },
   ]);
   t.equal(gap.problems.length, 3);
+  t.same(await verifyAudit(db, { pageSize: 7 }), gap, 'the same when the gap falls between two pages (entries 1–7, then 9)');
   await db.execute(sql`insert into audit_chain select * from tamper_saved_entry`);
   t.match(await verifyAudit(db), { ok: true });
 });

@@ -51,7 +51,7 @@ t.test('the bootstrap, organisations, clients, groups, zones and tokens are audi
   t.same(bootstrap.map((e) => e.action).sort(), ['client.created', 'org.created']);
   t.match(bootstrap.find((e) => e.action === 'client.created'), { subject: BOOTSTRAP_ID, subject_org: secretariat, actor_org: null });
 
-  const created = (await audit(`&org=${partner.orgId}`)).reverse();
+  const created = (await audit(`&org_id=${partner.orgId}`)).reverse();
   t.match(created[0], { action: 'org.created', actor: BOOTSTRAP_ID, actor_org: secretariat, subject: partner.orgId, subject_org: partner.orgId, detail: { kind: 'partner', country: 'FR' } });
   t.match(created[1], { action: 'client.created', actor: BOOTSTRAP_ID, subject: partner.clientId, subject_org: partner.orgId, detail: { name: 'primary' } });
   t.match(created[2], { action: 'token.issued', actor: partner.clientId, actor_org: partner.orgId, subject: partner.clientId });
@@ -133,6 +133,10 @@ t.test('every delivery path records who received which version, once per page', 
   t.equal(txt.statusCode, 200);
   t.equal((await get('/v1/blocklist?format=rpz')).statusCode, 200);
   t.equal((await app.inject({ method: 'GET', url: '/v1/blocklist?type=domain', headers: { ...agency.auth, 'if-none-match': String(txt.headers.etag) } })).statusCode, 304);
+  // Nothing delivered, nothing recorded: a read that finds nothing, an empty list, an empty feed page.
+  t.equal((await get(`/v1/indicators/01900000-0000-7000-8000-000000000000`)).statusCode, 404);
+  t.same(json(await get('/v1/indicators?type=domain&value=audit-nothing.com')).items, []);
+  t.same(json(await get('/v1/feed?types=iban')).items, []);
 
   const deliveries = (await audit(`&action=delivery&actor=${agency.clientId}&since=${encodeURIComponent(since)}`)).reverse();
   t.same(deliveries.map((e) => e.path), ['read', 'list', 'lookup', 'feed:json', 'feed:ndjson', 'feed:csv', 'feed:stix', 'saved-feed:json', 'blocklist:txt', 'blocklist:rpz'],
@@ -182,7 +186,7 @@ t.test('the log is read with filters and cursors; `delivered` counts organisatio
   } while (cursor);
   t.same(paged.map((e) => e.id), reads.map((e) => e.id), 'pages of two give the same entries, newest first');
   t.same(await audit(`&indicator_id=${z!.id}&until=${encodeURIComponent(before)}&path=read`), [], 'until is exclusive of what came after');
-  t.equal((await audit(`&org=${spain.orgId}&indicator_id=${z!.id}`)).length, 2);
+  t.equal((await audit(`&org_id=${spain.orgId}&indicator_id=${z!.id}`)).length, 2);
   t.equal((await app.inject({ method: 'GET', url: '/v1/audit?cursor=forged.cursor', headers: adminAuth })).statusCode, 400);
   t.equal((await app.inject({ method: 'GET', url: '/v1/audit?action=nonsense', headers: adminAuth })).statusCode, 400);
 

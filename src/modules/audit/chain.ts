@@ -34,7 +34,7 @@ export const GENESIS = '0'.repeat(64);
 const CHAIN_LOCK = 7362011;
 /** Entries per chaining transaction, and about how many bytes of indicator ids they may carry. */
 const CHAIN_BATCH = 5000;
-const CHAIN_BATCH_BYTES = 2 * 1024 * 1024;
+const CHAIN_BATCH_BYTES = 512 * 1024; // about 3 full feed pages: a short transaction (it holds the feed horizon while it runs)
 const VERIFY_PAGE = 2000;
 const MAX_PROBLEMS = 100;
 

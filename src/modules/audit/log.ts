@@ -100,8 +100,7 @@ export async function recordIndicatorEvents(db: Executor, actor: AuditActor, eve
   await db.execute(sql`
     insert into audit_log (actor, actor_org, action, indicator_ids, versions, detail)
     select ${actor.clientId}, ${actor.orgId}::uuid, x.action, array_agg(i.id order by x.n), array_agg(i.version order by x.n), ${detailParam(detail)}
-    from (select e.id, e.action, row_number() over (partition by e.action order by e.id) as n
-          from unnest(${pgArray(ids)}::uuid[], ${pgArray(actions)}::text[]) as e(id, action)) x
+    from unnest(${pgArray(ids)}::uuid[], ${pgArray(actions)}::text[]) with ordinality as x(id, action, n)
     join indicators i on i.id = x.id
     group by x.action, (x.n - 1) / ${MAX_INDICATORS_PER_ENTRY}`);
 }

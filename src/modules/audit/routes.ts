@@ -25,7 +25,7 @@ const ENTRY_JSON = sql`json_build_object('id', a.id, 'entry', c.entry, 'hash', c
   'detail', a.detail)::text`;
 
 interface AuditQuery {
-  actor?: string; org?: string; indicator_id?: string; action?: AuditAction; path?: string;
+  actor?: string; org_id?: string; indicator_id?: string; action?: AuditAction; path?: string;
   since?: string; until?: string; cursor?: string; limit: number;
 }
 
@@ -38,7 +38,7 @@ export default async function auditRoutes(app: FastifyInstance, opts: { db: Data
       tags, operationId: 'listAudit', summary: 'The audit log, newest first (secretariat): writes, tokens, admin actions, deliveries',
       querystring: Type.Object({
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a client id, or system:sweeper, system:cli, system:bootstrap' })),
-        org: Type.Optional(Uuid),
+        org_id: Type.Optional(Uuid),
         indicator_id: Type.Optional(Uuid),
         action: Type.Optional(Type.Ref('AuditAction')),
         path: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'deliveries by this path (read, feed:json …)' })),
@@ -47,14 +47,14 @@ export default async function auditRoutes(app: FastifyInstance, opts: { db: Data
         cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }, { additionalProperties: false }),
-      description: '`org` matches the acting organisation and the organisation acted upon; `since` is inclusive, `until` exclusive.',
+      description: '`org_id` matches the acting organisation and the organisation acted upon; `since` is inclusive, `until` exclusive.',
       response: { 200: Type.Ref(AuditPage), ...problemResponses(400, 401, 403) },
     },
   }, async (request, reply) => {
     const q = request.query as AuditQuery;
     const where: SQL[] = [sql`true`];
     if (q.actor) where.push(sql`a.actor = ${q.actor}`);
-    if (q.org) where.push(sql`(a.actor_org = ${q.org}::uuid or a.subject_org = ${q.org}::uuid)`);
+    if (q.org_id) where.push(sql`(a.actor_org = ${q.org_id}::uuid or a.subject_org = ${q.org_id}::uuid)`);
     if (q.indicator_id) where.push(sql`a.indicator_ids @> array[${q.indicator_id}::uuid]`);
     if (q.action) where.push(sql`a.action = ${q.action}`);
     if (q.path) where.push(sql`a.path = ${q.path}`);

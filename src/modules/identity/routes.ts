@@ -112,8 +112,8 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
       .where(eq(clients.clientId, credentials.id));
     // Spend the same time whether or not the client exists.
     const ok = await verifySecret(credentials.secret, client?.clients.secretHash ?? await decoy());
-    const known = client ? { clientId: client.clients.clientId, orgId: client.orgs.id } : undefined;
     if (!client) throw await refuse('unknown client');
+    const known = { clientId: client.clients.clientId, orgId: client.orgs.id };
     if (!ok) throw await refuse('wrong secret', known);
     if (client.clients.revokedAt !== null) throw await refuse('revoked client', known);
 
@@ -134,7 +134,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     const token = await reply.jwtSign({
       sub: client.clients.clientId, org: client.orgs.id, org_kind: client.orgs.kind, scope, jti,
     });
-    await recordAudit(db, known!, { action: 'token.issued', subject: known!.clientId, subjectOrg: known!.orgId, detail: { scope, jti, expires_in: opts.tokenTtlSeconds, ip: request.ip } });
+    await recordAudit(db, known, { action: 'token.issued', subject: known.clientId, subjectOrg: known.orgId, detail: { scope, jti, expires_in: opts.tokenTtlSeconds, ip: request.ip } });
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return { access_token: token, token_type: 'Bearer' as const, expires_in: opts.tokenTtlSeconds, scope };
   });

@@ -8,7 +8,7 @@ import { warninglistEntries } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { normalise } from '../../domain/normalise.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
-import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, receivableBy } from '../../domain/visibility.js';
 import { parseWarninglistEntry } from '../../domain/warninglists.js';
 import { parseTimestamp } from '../../domain/time.js';
 import { pgArray } from '../../db/sql.js';
