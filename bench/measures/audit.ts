@@ -3,14 +3,14 @@
  * off, in the same run, against the same database.
  *
  * "Off" is a second server process on that database, started with AUDIT_OFF_FOR_BENCHMARKS=true
- * (documented as for benchmarks only: it records nothing). On and off take turns, round after
- * round, so that the growing data set and the machine's noise fall on both alike; each figure is
- * the median of its rounds. Ingest: `ingestClients` partners push fresh batches concurrently.
- * Feed: the main consumer pulls from the start in JSON and NDJSON pages of 10,000 (every page
- * recorded as a delivery when on). Both servers' sweepers run as usual (chaining included). The
- * ratio is the median of each round's on / off. The chainer's own throughput is measured last,
- * from the bench process, on a backlog written for it (single reads and, one in a hundred, full
- * feed pages of 10,000 deliveries).
+ * (documented as for benchmarks only: it records nothing). After a warm-up of both, on and off take
+ * turns, round after round, so that the growing data set and the machine's noise fall on both
+ * alike; each rate is the median of its rounds, each ratio the median of the rounds' on / off.
+ * Ingest: `ingestClients` partners push fresh batches concurrently. Feed: the main consumer pulls
+ * from the start in JSON and NDJSON pages of 10,000 (every page recorded as a delivery when on).
+ * Both servers' sweepers run as usual (chaining included). Last, from the bench process: the
+ * chainer's throughput on a backlog written for it (single reads and, one in a hundred, full feed
+ * pages of 10,000 deliveries), and what recording one page costs by itself.
  */
 import { chainAudit, verifyAudit } from '../../src/modules/audit/chain.js';
 import { recordDeliveries } from '../../src/modules/audit/log.js';
@@ -62,6 +62,12 @@ export const audit: Measure = {
       const rates: Record<string, { on: number[]; off: number[] }> = { ingest: { on: [], off: [] }, json: { on: [], off: [] }, ndjson: { on: [], off: [] } };
       const [before] = await ctx.sql<Array<{ n: string }>>`select count(*)::text as n from audit_log`;
       try {
+        // Unmeasured, on both alike: the off server has just started and its JIT is cold.
+        ctx.server.mark('audit: warm-up');
+        for (const api of [servers.on, servers.off]) {
+          await ingestRate(ctx, api, ctx.scale.batchSize * ctx.scale.ingestClients);
+          for (const format of ['json', 'ndjson'] as const) await pull(ctx, format, 20_000, api);
+        }
         for (let round = 0; round < ROUNDS; round++) {
           for (const mode of (round % 2 ? ['off', 'on'] : ['on', 'off']) as Array<'on' | 'off'>) {
             ctx.server.mark(`audit ${mode}: ingest`);
