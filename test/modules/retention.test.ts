@@ -9,7 +9,8 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../src/db/client.js';
 import { chainAudit, verifyAudit } from '../../src/modules/audit/chain.js';
 import { purgeExpired } from '../../src/modules/audit/retention.js';
-import { sweep } from '../../src/modules/feeds/sweeper.js';
+import { startSweeper, sweep } from '../../src/modules/feeds/sweeper.js';
+import { waitFor } from '../helpers/faults.js';
 import { adminToken, createMember, createTestApp, drainFeed, json, type Member } from '../helpers/app.js';
 
 const { app, database } = await createTestApp(t);
@@ -159,4 +160,25 @@ t.test('review: the source lists what expires soon and extends it, in bulk or by
   t.match(seen, { version: 2, valid_until: until }, 'recipients get the new validity through their feed');
   t.match(json(await get(`/v1/audit?action=indicator.extended&indicator_id=${soon!.id}`, { auth: adminAuth })).items,
     [{ actor: partner.clientId, actor_org: partner.orgId, indicators: [{ id: soon!.id, version: 2 }], detail: { valid_until: until } }]);
+});
+
+t.test('the sweeper purges and chains on its own rounds, and publishes the head', async (t) => {
+  const [item] = await push([{ type: 'domain', value: 'purge-by-sweeper.com' }], other);
+  await app.inject({ method: 'DELETE', url: `/v1/indicators/${item!.id}`, headers: other.auth });
+  await db.execute(sql`update indicators set updated_at = now() - interval '2 days' where id = ${item!.id}::uuid`);
+  const lines: Array<Record<string, unknown>> = [];
+  const log = { info: (line: Record<string, unknown>) => lines.push(line), error: (line: Record<string, unknown>) => lines.push(line) };
+  const stop = startSweeper(db, 200, log as never, { retentionDays: 1, headEvery: 1 });
+  t.teardown(stop);
+  await waitFor('the sweeper to purge it and chain everything', async () => {
+    const [row] = await rows<{ purged: boolean; pending: number }>(db, sql`
+      select (select purged_at is not null from indicators where id = ${item!.id}::uuid) as purged,
+        (select count(*)::int from audit_log a where not exists (select 1 from audit_chain c where c.log_id = a.id)) as pending`);
+    return row!.purged && row!.pending === 0;
+  });
+  stop();
+  t.ok(lines.some((line) => line.purged === 1), 'the purge is logged');
+  const head = (await verifyAudit(db)).head!;
+  t.ok(lines.some((line) => (line.audit as { entry?: number } | undefined)?.entry === head.entry), 'and so is the chain\'s head (every entry, here)');
+  t.notOk(lines.some((line) => 'err' in line), 'without errors');
 });

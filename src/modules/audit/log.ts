@@ -34,7 +34,7 @@ import type { Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import type { CallerIdentity } from '../../domain/visibility.js';
 
-/** Every action the log knows (GET /v1/audit filters by these). */
+/** Every action the log knows (GET /v1/audit filters by these): a new kind of write adds its own here. */
 export const AUDIT_ACTIONS = [
   'token.issued', 'token.refused',
   'org.created', 'client.created', 'client.revoked', 'client.tsig_rotated', 'dns_zone.updated',
