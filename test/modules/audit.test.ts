@@ -255,6 +255,19 @@ t.test('verify passes on a busy log: writers, readers and the chainer all at onc
   t.match(tail, { ok: true, entries: 5 }, 'from a head published earlier, only what came after');
   const wrong = json(await app.inject({ method: 'GET', url: `/v1/audit/verify?after=${result.head!.entry - 5}&hash=${'f'.repeat(64)}`, headers: adminAuth }));
   t.match(wrong, { ok: false, problems: [{ entry: result.head!.entry - 5, problem: /another hash/ }] });
+
+  // A page longer than one read of the database (100 rows): 110 entries, newest first, then the rest from there.
+  t.ok(count!.n > 110, `${count!.n} entries`);
+  const first = json(await app.inject({ method: 'GET', url: '/v1/audit?limit=110', headers: adminAuth }));
+  t.equal(first.items.length, 110);
+  t.ok(first.has_more);
+  const second = json(await app.inject({ method: 'GET', url: `/v1/audit?limit=1000&cursor=${encodeURIComponent(first.next_cursor)}`, headers: adminAuth }));
+  t.equal(second.has_more, false);
+  const ids = [...first.items, ...second.items].map((e: Entry) => e.id);
+  t.equal(ids.length, count!.n, 'every entry, once');
+  t.same(ids, [...ids].sort((a, b) => b - a), 'newest first across both pages');
+  const [newest] = await rows<{ id: number }>(db, sql`select max(id)::int8 as id from audit_log`);
+  t.equal(ids[0], Number(newest!.id), 'from the newest');
 });
 
 async function chainEntryHash(entry: number): Promise<string> {
