@@ -176,6 +176,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first (secretariat): writes, tokens, admin actions, deliveries
+         * @description `org_id` matches the acting organisation and the organisation acted upon; `since` is inclusive, `until` exclusive.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit chain (secretariat): every entry, link and row; names what was changed, inserted or deleted
+         * @description With `after` (and `hash`), only the entries after a head published earlier are verified. A long log is best verified with `npm run admin -- audit verify` (no request deadline).
+         */
+        get: operations["verifyAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/token": {
         parameters: {
             query?: never;
@@ -467,6 +507,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/indicators/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the validity of up to 10,000 of the caller's own active indicators (review of what expires; see expiring_within)
+         * @description Each indicator gets the new valid_until as a new version, as a PATCH would give it; its recipients see the change in their feeds.
+         */
+        post: operations["extendIndicators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lookup": {
         parameters: {
             query?: never;
@@ -657,6 +717,64 @@ export interface components {
             kinds?: ("partner" | "agency" | "intermediary")[];
             orgs?: string[];
         };
+        /** @enum {string} */
+        AuditAction: "token.issued" | "token.refused" | "org.created" | "client.created" | "client.revoked" | "client.tsig_rotated" | "dns_zone.updated" | "sharing_group.created" | "sharing_group.updated" | "signing_key.added" | "signing_key.retired" | "indicator.created" | "indicator.updated" | "indicator.withdrawn" | "indicator.extended" | "indicator.expired" | "indicator.purged" | "saved_feed.created" | "warninglist.entries_added" | "delivery";
+        /** @description Never an indicator's value or other content: those are purged after retention, the trail stays */
+        AuditEntry: {
+            action: components["schemas"]["AuditAction"];
+            /** @description A client id, or system:sweeper, system:cli, system:bootstrap */
+            actor: string;
+            actor_org: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            at: string;
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            entry: number | null;
+            hash: string | null;
+            /** @description The audit row (the order entries were written in) */
+            id: number;
+            /** @description The indicators concerned, at the version concerned (received, written) */
+            indicators: {
+                /** Format: uuid */
+                id: string;
+                version: number;
+            }[];
+            path: string | null;
+            subject: string | null;
+            subject_org: string | null;
+        };
+        /** @description Newest first; a page also ends at about 8 MiB */
+        AuditPage: {
+            has_more: boolean;
+            items: components["schemas"]["AuditEntry"][];
+            next_cursor: string | null;
+        };
+        AuditVerification: {
+            /** @description Entries verified */
+            entries: number;
+            head: {
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+                 */
+                at: string;
+                entry: number;
+                hash: string;
+            } | null;
+            ok: boolean;
+            /** @description Entries written but not chained yet */
+            pending: number;
+            /** @description What is wrong, entry by entry (at most 100) */
+            problems: {
+                audit_id?: number;
+                entry?: number;
+                problem: string;
+            }[];
+        };
         BatchResult: {
             results: components["schemas"]["ItemResult"][];
             summary: {
@@ -731,6 +849,34 @@ export interface components {
             countries?: string[];
             orgs?: string[];
         };
+        ExtendBody: {
+            ids: string[];
+            /**
+             * Format: date-time
+             * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
+             */
+            valid_until: string;
+        };
+        ExtendResult: {
+            results: {
+                errors?: {
+                    message: string;
+                    path: string;
+                }[];
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "extended" | "unchanged" | "not_found" | "not_active" | "rejected";
+                version?: number;
+            }[];
+            summary: {
+                extended: number;
+                not_active: number;
+                not_found: number;
+                rejected: number;
+                unchanged: number;
+            };
+        };
         FeedFilters: {
             include_shared?: boolean;
             min_confidence?: number;
@@ -772,7 +918,7 @@ export interface components {
             /** @description /related: indicator hops from the start */
             depth?: number;
         };
-        /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+        /** @description audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty */
         Indicator: {
             /** @enum {string} */
             attribution?: "named" | "anonymous";
@@ -789,6 +935,13 @@ export interface components {
              * @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second
              */
             created_at?: string;
+            /** @description Counted from the chained audit log: it trails deliveries by up to a sweep interval */
+            delivered?: {
+                /** @description The countries of those organisations */
+                countries: number;
+                /** @description Organisations, other than the source and the secretariat, that received any version of it */
+                orgs: number;
+            };
             description: string | null;
             disputed: boolean;
             evidence: components["schemas"]["Evidence"][];
@@ -2534,6 +2687,173 @@ export interface operations {
             };
         };
     };
+    listAudit: {
+        parameters: {
+            query?: {
+                action?: components["schemas"]["AuditAction"];
+                /** @description a client id, or system:sweeper, system:cli, system:bootstrap */
+                actor?: string;
+                cursor?: string;
+                indicator_id?: string;
+                limit?: number;
+                org_id?: string;
+                /** @description deliveries by this path (read, feed:json …) */
+                path?: string;
+                /** @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second */
+                since?: string;
+                /** @description RFC 3339 date-time; on input between 1970-01-01 and 2100-01-01 (UTC), with a real calendar day and no leap second */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; a page also ends at about 8 MiB */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: {
+                /** @description an entry number to start after */
+                after?: number;
+                /** @description that entry's published hash */
+                hash?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     issueToken: {
         parameters: {
             query?: never;
@@ -3608,6 +3928,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
+                /** @description active indicators whose valid_until falls within this many days, e.g. 30d (review: extend them with PATCH valid_until or POST /v1/indicators/extend) */
+                expiring_within?: string;
                 limit?: number;
                 platform?: string;
                 received?: boolean;
@@ -3807,7 +4129,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            /** @description audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3896,7 +4218,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            /** @description audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4005,7 +4327,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only */
+            /** @description audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4468,6 +4790,102 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body holds no internals, `X-Request-Id` identifies it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable (database unreachable, request deadline passed, shutting down); `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    extendIndicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtendResult"];
+                };
+            };
+            /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: missing, expired or foreign token (a `WWW-Authenticate` challenge says which scheme) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack a scope this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this operation accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not of a media type this operation accepts */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -192,7 +192,11 @@ export const Indicator = Type.Object({
     sources: Type.Integer({ description: 'sources that reported this observable, in reports the caller may receive (this one included)' }),
   }, { description: 'In single reads, lists, lookups and graph nodes; not in feed items' })),
   outcomes: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Outcomes reported on it, counted by action: shown to its source and the secretariat in reads' })),
-}, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at and withdrawn_reason are shown to the source and the secretariat only' });
+  delivered: Type.Optional(Type.Object({
+    orgs: Type.Integer({ description: 'Organisations, other than the source and the secretariat, that received any version of it' }),
+    countries: Type.Integer({ description: 'The countries of those organisations' }),
+  }, { description: 'Counted from the chained audit log: it trails deliveries by up to a sweep interval' })),
+}, { $id: 'Indicator', description: 'audience, exclude, attribution, created_at, withdrawn_reason and delivered (in reads, lists and lookups) are shown to the source and the secretariat only. Past retention its value reads purged:<id> and its content is empty' });
 
 export const IndicatorList = Type.Object({
   items: Type.Array(Type.Ref(Indicator)),

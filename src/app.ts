@@ -23,6 +23,7 @@ import analysisRoutes from './modules/analysis/routes.js';
 import feedPositions from './modules/stats/positions.js';
 import statsRoutes from './modules/stats/routes.js';
 import taxiiRoutes, { taxiiErrors } from './modules/taxii/routes.js';
+import auditRoutes from './modules/audit/routes.js';
 import { loadSealKeys, type SealKeys } from './modules/dns/seal.js';
 import type { WarninglistMatcher } from './domain/warninglists.js';
 import { loadKeyRing, type KeyRing } from './modules/identity/keys.js';
@@ -167,5 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(analysisRoutes, { db: database.db });
   await app.register(statsRoutes, { db: database.db });
   await app.register(taxiiRoutes, { db: database.db, cursorKey });
+  await app.register(auditRoutes, { db: database.db, cursorKey });
+  if (!config.auditEnabled) app.log.warn('AUDIT_OFF_FOR_BENCHMARKS: nothing is audited (benchmarks only, never in production)');
   return app;
 }

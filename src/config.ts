@@ -67,6 +67,12 @@ export interface Config {
   stream: StreamConfig;
   /** Keep the link graph's derived links at ingest (src/modules/analysis/links.ts); false only to measure or bulk-load without them. */
   linkDerivation: boolean;
+  /** Days after expiry or withdrawal before an indicator's content is purged (src/modules/audit/retention.ts). */
+  retentionDays: number;
+  /** The chain's head is logged at every entry whose number is a multiple of this. */
+  auditHeadEvery: number;
+  /** False only for benchmarks (AUDIT_OFF_FOR_BENCHMARKS): nothing is audited. */
+  auditEnabled: boolean;
 }
 
 export interface StreamConfig {
@@ -128,6 +134,13 @@ function trustProxy(env: Env): boolean | number | string[] {
   const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
   if (entries.every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e))) return entries;
   throw new ConfigError('TRUST_PROXY', `must be true, false, a number of hops or a comma-separated list of addresses/CIDRs, got "${raw}"`);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -231,5 +244,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerNode: integer(env, 'STREAM_MAX_PER_NODE', 2_000, 1, 100_000),
     },
     linkDerivation: oneOf(env, 'LINK_DERIVATION', ['true', 'false'] as const, 'true') === 'true',
+    retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),
+    auditHeadEvery: integer(env, 'AUDIT_HEAD_EVERY', 10_000, 1, 1_000_000_000),
+    auditEnabled: !flag(env, 'AUDIT_OFF_FOR_BENCHMARKS'),
   };
 }

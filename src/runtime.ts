@@ -11,6 +11,7 @@ import { loadKeyRing } from './modules/identity/keys.js';
 import { bootstrapSecretariat } from './modules/identity/service.js';
 import { loadWarninglists } from './modules/indicators/warninglists.js';
 import { cursorKey } from './modules/settings.js';
+import { configureAudit } from './modules/audit/log.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -25,6 +26,7 @@ export async function startRuntime(config: Config, options: {
   const database = options.database
     ?? await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   await migrate(database);
+  configureAudit({ enabled: config.auditEnabled }); // process-wide: before the bootstrap, which is audited too
   const created = await bootstrapSecretariat(database.db, {
     ...(config.bootstrapClientId ? { clientId: config.bootstrapClientId } : {}),
     ...(config.bootstrapClientSecret ? { clientSecret: config.bootstrapClientSecret } : {}),

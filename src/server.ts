@@ -29,7 +29,7 @@ async function main() {
       '',
     ].join('\n') + '\n');
   }
-  const stopSweeper = startSweeper(database.db, config.sweepIntervalSeconds * 1000, app.log);
+  const stopSweeper = startSweeper(database.db, config.sweepIntervalSeconds * 1000, app.log, { retentionDays: config.retentionDays, headEvery: config.auditHeadEvery });
   app.addHook('onClose', async () => stopSweeper());
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');

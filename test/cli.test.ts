@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { runAdmin } from '../src/cli/admin.js';
 import { loadConfig } from '../src/config.js';
-import { migrate } from '../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { migrate, rows } from '../src/db/client.js';
+import { chainAudit } from '../src/modules/audit/chain.js';
 import { startRuntime } from '../src/runtime.js';
 import { isolatedDatabase, json } from './helpers/app.js';
 
@@ -153,6 +155,25 @@ t.test('revoke-client', async (t) => {
   const listed = JSON.parse((await admin('list-orgs')).out);
   const entry = listed.find((o: { id: string }) => o.id === orgId).clients.find((c: { client_id: string }) => c.client_id === client.client_id);
   t.ok(entry.revoked_at, 'list-orgs shows the revocation');
+});
+
+t.test('the CLI\'s actions are audited as system:cli; migrate; audit verify', async (t) => {
+  t.equal((await admin('rotate-signing-key')).code, 0);
+  const actions = await rows<{ action: string }>(handle.db, sql`select action from audit_log where actor = 'system:cli' order by id`);
+  t.same([...new Set(actions.map((a) => a.action))].sort(), ['client.created', 'client.revoked', 'org.created', 'signing_key.added']);
+
+  t.match(await admin('migrate'), { code: 0, out: 'migrations applied' });
+  await chainAudit(handle.db);
+  const verified = await admin('audit', 'verify');
+  t.equal(verified.code, 0, verified.err);
+  t.match(JSON.parse(verified.out), { ok: true, entries: Number, problems: [] });
+  t.ok(JSON.parse(verified.out).entries > 0);
+  const head = JSON.parse(verified.out).head;
+  t.match(JSON.parse((await admin('audit', 'verify', '--after', String(head.entry), '--hash', head.hash)).out), { ok: true, entries: 0 });
+  t.equal((await admin('audit', 'verify', '--after', 'x')).code, 2);
+  t.equal((await admin('audit', 'verify', '--hash', head.hash)).code, 2, '--hash needs --after');
+  t.equal((await admin('audit', 'frobnicate')).code, 2);
+  t.match((await admin('help')).out, /audit verify/);
 });
 
 t.test('as a program: exit codes and its own embedded database', async (t) => {

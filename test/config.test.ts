@@ -84,3 +84,12 @@ t.test('the live stream: heartbeats within the revocation bound, a byte bound, s
   t.throws(() => loadConfig({ STREAM_HEARTBEAT_MS: '31000' }), /STREAM_HEARTBEAT_MS must be between 50 and 30000/, 'a revoked client\'s stream ends within 30 s');
   t.throws(() => loadConfig({ STREAM_MAX_PER_CLIENT: '0' }), /STREAM_MAX_PER_CLIENT/);
 });
+
+t.test('retention and the audit: RETENTION_DAYS, AUDIT_HEAD_EVERY, AUDIT_OFF_FOR_BENCHMARKS', async (t) => {
+  t.match(loadConfig({}), { retentionDays: 90, auditHeadEvery: 10_000, auditEnabled: true });
+  t.match(loadConfig({ RETENTION_DAYS: '30', AUDIT_HEAD_EVERY: '500', AUDIT_OFF_FOR_BENCHMARKS: 'true' }), { retentionDays: 30, auditHeadEvery: 500, auditEnabled: false });
+  t.equal(loadConfig({ AUDIT_OFF_FOR_BENCHMARKS: 'false' }).auditEnabled, true);
+  t.throws(() => loadConfig({ RETENTION_DAYS: '0' }), /RETENTION_DAYS must be between 1/);
+  t.throws(() => loadConfig({ AUDIT_HEAD_EVERY: '0' }), /AUDIT_HEAD_EVERY/);
+  t.throws(() => loadConfig({ AUDIT_OFF_FOR_BENCHMARKS: 'yes' }), /AUDIT_OFF_FOR_BENCHMARKS must be true or false/);
+});

@@ -36,7 +36,8 @@ export function copyOutQuery(ctx: Context, limit: number): string {
   return inline(new PgDialect().sqlToQuery(query));
 }
 
-async function pull(ctx: Context, format: 'json' | 'ndjson', target: number) {
+/** The main consumer follows next_cursor from the start until it has `target` items (through `api`: by default the server under test). */
+export async function pull(ctx: Context, format: 'json' | 'ndjson', target: number, api = ctx.api) {
   const token = await ctx.fleet.token(ctx.fleet.mainConsumer());
   let cursor: string | null = null;
   let items = 0, bytes = 0, pages = 0;
@@ -45,10 +46,10 @@ async function pull(ctx: Context, format: 'json' | 'ndjson', target: number) {
     const path = `/v1/feed?limit=${PAGE}${format === 'ndjson' ? '&format=ndjson' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     let headers: Headers;
     if (format === 'ndjson') {
-      const res = await ctx.api.countLines(path, token);
+      const res = await api.countLines(path, token);
       items += res.lines; bytes += res.bytes; headers = res.headers;
     } else {
-      const res = await ctx.api.text(path, token);
+      const res = await api.text(path, token);
       items += countFeedItems(res.body); bytes += res.body.length; headers = res.headers;
     }
     pages++;

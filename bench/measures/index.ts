@@ -3,6 +3,7 @@
  * in this folder exporting a `Measure` (see ../lib/measure.ts), added here.
  */
 import type { Measure } from '../lib/measure.js';
+import { audit } from './audit.js';
 import { feedPull } from './feed-pull.js';
 import { graph } from './graph.js';
 import { ingest } from './ingest.js';
@@ -13,4 +14,4 @@ import { taxiiPaging } from './taxii.js';
 import { underLoad } from './under-load.js';
 
 // graph before memory: the peak memory it reports covers the graph queries too.
-export const MEASURES: Measure[] = [ingest, feedPull, taxiiPaging, underLoad, graph, memory, scaling, stream];
+export const MEASURES: Measure[] = [ingest, feedPull, taxiiPaging, underLoad, graph, memory, scaling, stream, audit];

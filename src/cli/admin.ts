@@ -1,6 +1,6 @@
 /**
  * Administration from the command line: organisations and API clients, straight in the
- * database (no token needed). `npm run admin -- <command>`; in the Docker image
+ * database (no token needed), audited as `system:cli`; verifying the audit chain. `npm run admin -- <command>`; in the Docker image
  * `node dist/src/cli/admin.js <command>`.
  *
  * Exit codes: 0 done, 1 the operation failed (the message says why), 2 usage or configuration error.
@@ -20,6 +20,8 @@ import { createClient, createOrg, revokeClient, type ZoneIssuer } from '../modul
 import { loadSealKeys } from '../modules/dns/seal.js';
 import { addSigningKey, retireSigningKey } from '../modules/identity/keys.js';
 import { Scope, Sector } from '../../schemas/identity.js';
+import { recordAudit, SYSTEM_ACTORS } from '../modules/audit/log.js';
+import { verifyAudit } from '../modules/audit/chain.js';
 
 /** An intermediary's client gets its resolver zone's TSIG key, sealed with the server's keys (TSIG_SEAL_KEY). */
 function zoneIssuer(db: Database): ZoneIssuer {
@@ -62,6 +64,14 @@ Commands:
   retire-signing-key --kid KID
       Stop accepting tokens signed with KID (after the longest token lifetime has passed since
       every node restarted on the new key). Nodes drop it within 30 seconds.
+  migrate
+      Apply pending migrations and exit (every command does so first). With a least-privilege
+      service role, run it with the owner role's DATABASE_URL before starting the new version.
+  audit verify [--after ENTRY [--hash HASH]]
+      Verify the audit log's hash chain: every entry, link and row, in bounded memory. Prints
+      { ok, entries, head, pending, problems } as JSON and exits 1 when something was changed,
+      inserted or deleted (each problem names its entry). --after (with --hash, a head published
+      earlier) verifies only what was chained since.
   help
       Show this text.
 
@@ -119,7 +129,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         kind: values.kind as OrgKind,
         country: String(values.country).trim().toUpperCase(),
         ...(sectors ? { sectors: [...new Set(sectors)] } : {}),
-      });
+      }, SYSTEM_ACTORS.cli);
       io.out(json({ id: row.id, name: row.name, kind: row.kind, country: row.country, sectors: row.sectors, created_at: toRfc3339(row.createdAt) }));
       return 0;
     },
@@ -143,7 +153,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         orgId: String(values.org).trim(),
         name: String(values.name).trim(),
         ...(scopes ? { scopes: [...new Set(scopes)] as ScopeName[] } : {}),
-      }, zoneIssuer(db));
+      }, SYSTEM_ACTORS.cli, zoneIssuer(db));
       io.out(json(created));
       io.err(`Keep the client_secret${created.tsig_key ? ' and the tsig_key secret' : ''} now: not shown again.`);
       return 0;
@@ -154,7 +164,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     check(values) { required(values, 'client'); },
     async run(db, values, io) {
       const clientId = String(values.client).trim();
-      if (!(await revokeClient(db, clientId))) {
+      if (!(await revokeClient(db, clientId, SYSTEM_ACTORS.cli))) {
         io.err(`error: no active client "${clientId}" (unknown, or revoked already).`);
         return 1;
       }
@@ -166,7 +176,9 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     check() {},
     async run(db, _values, io) {
-      io.out(json({ kid: await addSigningKey(db) }));
+      const kid = await addSigningKey(db);
+      await recordAudit(db, SYSTEM_ACTORS.cli, { action: 'signing_key.added', subject: kid });
+      io.out(json({ kid }));
       io.err('Restart every node to sign with the new key; retire the old one after the token lifetime.');
       return 0;
     },
@@ -180,8 +192,33 @@ const COMMANDS: Record<string, CommandSpec> = {
         io.err(`error: no active signing key "${kid}".`);
         return 1;
       }
+      await recordAudit(db, SYSTEM_ACTORS.cli, { action: 'signing_key.retired', subject: kid });
       io.out(`retired ${kid}`);
       return 0;
+    },
+  },
+  migrate: {
+    options: {},
+    check() {},
+    async run(_db, _values, io) {
+      io.out('migrations applied'); // by runAdmin, before every command
+      return 0;
+    },
+  },
+  'audit verify': {
+    options: { after: { type: 'string' }, hash: { type: 'string' } },
+    check(values) {
+      if (values.after !== undefined && !/^[1-9]\d{0,15}$/.test(String(values.after))) throw new UsageError('--after must be an entry number');
+      if (values.hash !== undefined && (values.after === undefined || !/^[0-9a-f]{64}$/.test(String(values.hash)))) {
+        throw new UsageError('--hash must be a 64-digit hex SHA-256, given with --after');
+      }
+    },
+    async run(db, values, io) {
+      const after = values.after === undefined ? undefined : { entry: Number(values.after), ...(values.hash ? { hash: String(values.hash) } : {}) };
+      const result = await verifyAudit(db, after ? { after } : {});
+      io.out(json(result));
+      if (!result.ok) io.err(`error: the audit chain does not verify (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}).`);
+      return result.ok ? 0 : 1;
     },
   },
   'list-orgs': {
@@ -218,7 +255,10 @@ function describe(err: unknown): string[] {
  * otherwise the database is opened from the environment, migrated, and closed at the end.
  */
 export async function runAdmin(argv: string[], io: AdminIo, database?: DatabaseHandle): Promise<number> {
-  const [command, ...rest] = argv;
+  // Two-word commands: `audit verify`.
+  const [first, ...others] = argv;
+  const [command, rest] = first === 'audit' && others[0] !== undefined && !others[0].startsWith('-')
+    ? [`audit ${others[0]}`, others.slice(1)] : [first, others];
   if (command === undefined) {
     io.err(USAGE);
     return 2;

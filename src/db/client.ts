@@ -43,9 +43,12 @@ export interface OpenOptions {
   dataDir?: string;
   /** postgres.js pool size. */
   max?: number;
+  /** Called with the SQL text of every statement drizzle sends (tests count statements; never log parameters). */
+  logQuery?: (query: string) => void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const logger = options.logQuery ? { logger: { logQuery: (query: string) => options.logQuery!(query) } } : {};
   if (options.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -54,7 +57,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       onnotice: () => {},
       connection: { TimeZone: 'UTC', application_name: 'isop-exchange' },
     });
-    const db = drizzle(pg, { schema }) as unknown as Database;
+    const db = drizzle(pg, { schema, ...logger }) as unknown as Database;
     const listen = async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
       const { unlisten } = await pg.listen(channel, onNotify, onListen);
       return async () => { await unlisten(); };
@@ -69,7 +72,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const extensions = { uuid_ossp };
   const client = options.dataDir ? new PGlite(options.dataDir, { extensions }) : new PGlite({ extensions });
   await client.exec(`SET TIME ZONE 'UTC'`);
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = drizzle(client, { schema, ...logger }) as unknown as Database;
   const listen = async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
     const unlisten = await client.listen(channel, onNotify);
     onListen();
@@ -85,10 +88,25 @@ function once(close: () => Promise<void>): () => Promise<void> {
 }
 
 /**
+ * Whether the database lacks a migration of `migrations/` (drizzle records each by its journal time).
+ * Asked first so that a role without DDL rights — the service's production role (README) — starts
+ * on a database its owner has migrated.
+ */
+async function migrationsPending(db: Database): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const newest = Math.max(...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  const [table] = await rows<{ present: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  if (!table?.present) return true;
+  const [applied] = await rows<{ at: string | null }>(db, sql`select max(created_at)::text as at from drizzle.__drizzle_migrations`);
+  return applied?.at == null || Number(applied.at) < newest;
+}
+
+/**
  * Apply pending migrations. On PostgreSQL an advisory lock keeps several nodes starting at
  * once from racing each other.
  */
 export async function migrate(handle: DatabaseHandle): Promise<void> {
+  if (!(await migrationsPending(handle.db))) return;
   if (handle.driver === 'postgres' && handle.pg) {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
     const reserved = await handle.pg.reserve();

@@ -9,6 +9,8 @@
  * - indicator_changes: the change log behind every feed. Rows are ordered by the writing
  *   transaction's id, and served only once that transaction is older than every running one
  *   (see src/domain/cursor.ts for why this gives gap-free cursors).
+ * - audit_log / audit_chain: the append-only, hash-chained record of every write, token and
+ *   delivery (contract §7, src/modules/audit/).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -107,6 +109,13 @@ export const indicators = pgTable('indicators', {
   /** sha256 of the stored content: a resubmission with the same hash changes nothing. */
   contentHash: text('content_hash').notNull(),
   withdrawnReason: text('withdrawn_reason'),
+  /**
+   * Retention (src/modules/audit/retention.ts): when set, the content (value, description, evidence,
+   * relations, references, withdrawal reason) is gone; `value` holds `purged:<id>` and `value_hash`
+   * the SHA-256 of `type`, `platform` and the value as it was (hex, fields joined by U+001F).
+   */
+  purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'string' }),
+  valueHash: text('value_hash'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 }, (t) => [
@@ -116,6 +125,9 @@ export const indicators = pgTable('indicators', {
   index('indicators_source_id_idx').on(t.sourceOrgId, t.id),
   index('indicators_valid_until_active_idx').on(t.validUntil).where(sql`status = 'active'`),
   index('indicators_pending_idx').on(t.validFrom).where(sql`pending`),
+  // Purge candidates: no longer active and not purged, by the moment their retention started.
+  index('indicators_retention_idx').on(sql`(case when ${t.status} = 'withdrawn' then least(${t.updatedAt}, ${t.validUntil}) else ${t.validUntil} end)`)
+    .where(sql`${t.purgedAt} is null and ${t.status} <> 'active'`),
 ]);
 
 /**
@@ -343,6 +355,65 @@ export const taxiiStatuses = pgTable('taxii_statuses', {
   resource: jsonb('resource').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('taxii_statuses_created_idx').on(t.createdAt)]);
+
+/**
+ * The audit log (contract §7; src/modules/audit/log.ts writes it). Writers insert entries in their
+ * own transactions, unhashed; the chainer numbers and hashes them later, in (xid, id) order below
+ * the feed horizon, into `audit_chain`. Triggers refuse UPDATE, DELETE and TRUNCATE of both tables
+ * (custom migration `audit_append_only`). An entry never holds an indicator's value: purging an
+ * indicator's content leaves its audit trail whole and tells nothing more.
+ */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+  at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().default(sql`statement_timestamp()`),
+  /** A client id, or `system:<what>` (sweeper, cli, bootstrap). */
+  actor: text('actor').notNull(),
+  actorOrg: uuid('actor_org'),
+  /** e.g. `indicator.created`, `token.issued`, `delivery` (AUDIT_ACTIONS in src/modules/audit/log.ts). */
+  action: text('action').notNull(),
+  /** How a delivery left: `read`, `list`, `lookup`, `feed:json`, `saved-feed:csv`, `blocklist:rpz`, `dns:axfr` … */
+  path: text('path'),
+  /** What the entry is about besides indicators: an organisation, client, group, saved feed or list. */
+  subject: text('subject'),
+  subjectOrg: uuid('subject_org'),
+  /** The indicators concerned and, index by index, their versions (at most 10,000 per entry). */
+  indicatorIds: uuid('indicator_ids').array(),
+  versions: integer('versions').array(),
+  detail: jsonb('detail'),
+}, (t) => [
+  index('audit_log_xid_id_idx').on(t.xid, t.id),
+  index('audit_log_actor_idx').on(t.actor, t.id),
+  index('audit_log_actor_org_idx').on(t.actorOrg, t.id),
+  index('audit_log_subject_org_idx').on(t.subjectOrg, t.id),
+  index('audit_log_action_idx').on(t.action, t.id),
+  index('audit_log_at_idx').on(t.at),
+  // A long pending list: deliveries append to it, autovacuum merges it (not the request that fills it).
+  index('audit_log_indicators_idx').using('gin', t.indicatorIds).with({ gin_pending_list_limit: 16384 }),
+]);
+
+/**
+ * The chain: entry number `entry` (1, 2, … without gaps) is audit_log row `log_id`, whose content
+ * hashes to `entry_hash`; `hash` = SHA-256 of "<hash of entry − 1>:<entry>:<entry_hash>".
+ * Rewriting, inserting or deleting any entry breaks every hash after it; the head is published.
+ */
+export const auditChain = pgTable('audit_chain', {
+  entry: bigint('entry', { mode: 'number' }).primaryKey(),
+  logId: bigint('log_id', { mode: 'number' }).notNull(),
+  logXid: xid8('log_xid').notNull(),
+  entryHash: text('entry_hash').notNull(),
+  hash: text('hash').notNull(),
+  chainedAt: timestamp('chained_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('audit_chain_log_id_key').on(t.logId)]);
+
+/**
+ * Which organisations received which indicator (any version), derived from chained delivery
+ * entries by the chainer: what `delivered: { orgs, countries }` counts. Not evidence (the log is).
+ */
+export const indicatorRecipients = pgTable('indicator_recipients', {
+  indicatorId: uuid('indicator_id').notNull(),
+  orgId: uuid('org_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.indicatorId, t.orgId] })]);
 
 export type OrgRow = typeof orgs.$inferSelect;
 export type ClientRow = typeof clients.$inferSelect;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { openDatabase, type DatabaseHandle, type OpenOptions } from '../../src/db/client.js';
 import { startRuntime } from '../../src/runtime.js';
 import { loggerOptions } from '../../src/app.js';
 
@@ -18,10 +18,10 @@ export const BOOTSTRAP_SECRET = 'test-bootstrap-secret-0123456789';
 type Tap = { teardown(fn: () => unknown): void };
 
 /** A database of its own for one test file; dropped at teardown. */
-export async function isolatedDatabase(t: Tap): Promise<{ handle: DatabaseHandle; url?: string }> {
+export async function isolatedDatabase(t: Tap, options: Pick<OpenOptions, 'logQuery'> = {}): Promise<{ handle: DatabaseHandle; url?: string }> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const handle = await openDatabase({});
+    const handle = await openDatabase(options);
     t.teardown(() => handle.close());
     return { handle };
   }
@@ -30,7 +30,7 @@ export async function isolatedDatabase(t: Tap): Promise<{ handle: DatabaseHandle
   await admin.unsafe(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString(), max: 10 });
+  const handle = await openDatabase({ url: url.toString(), max: 10, ...options });
   t.teardown(async () => {
     await handle.close();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -48,8 +48,8 @@ export interface TestApp {
   logs: string[];
 }
 
-export async function createTestApp(t: Tap, env: Record<string, string> = {}): Promise<TestApp> {
-  const { handle, url } = await isolatedDatabase(t);
+export async function createTestApp(t: Tap, env: Record<string, string> = {}, options: Pick<OpenOptions, 'logQuery'> = {}): Promise<TestApp> {
+  const { handle, url } = await isolatedDatabase(t, options);
   const config = loadConfig({
     LOG_LEVEL: 'info',
     BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID,

@@ -45,6 +45,7 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/indicators': ['indicators:read'],
   'PATCH /v1/indicators/:id': ['indicators:write'],
   'DELETE /v1/indicators/:id': ['indicators:write', 'admin'],
+  'POST /v1/indicators/extend': ['indicators:write'],
   'GET /v1/lookup': ['indicators:read'],
   'GET /v1/warninglists': 'authenticated',
   'POST /v1/warninglists/:name/entries': ['admin'],
@@ -80,6 +81,9 @@ const ACCESS: Record<string, Access> = {
   'POST /taxii2/api/collections/:collectionId/objects/': ['indicators:write'],
   'GET /taxii2/api/collections/:collectionId/objects/:objectId/': ['feed:read'],
   'GET /taxii2/api/collections/:collectionId/objects/:objectId/versions/': ['feed:read'],
+  // §7 audit (the secretariat only).
+  'GET /v1/audit': ['admin'],
+  'GET /v1/audit/verify': ['admin'],
 };
 
 /**

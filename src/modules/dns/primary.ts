@@ -20,6 +20,7 @@ import { rows, type Database, type Executor } from '../../db/client.js';
 import type { Config, RpzConfig } from '../../config.js';
 import { DEFAULT_SOA_TIMERS, rpzTriggers, serialNewer, type RpzEntry } from '../../domain/rpz.js';
 import { feedHorizon } from '../feeds/query.js';
+import { recordAudit } from '../audit/log.js';
 import type { SealKeys } from './seal.js';
 import { badTimeData, findTsig, TSIG_ERROR, TsigSigner, TsigVerifier, unsignedTsigError, verifyRequest, type TsigRecord } from './tsig.js';
 import { decode, encode, frame, FrameReader, OPCODE, RCODE, rawHeader, TransferWriter, type Message } from './wire.js';
@@ -175,6 +176,13 @@ export async function startDnsPrimary(options: DnsPrimaryOptions): Promise<DnsPr
     }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
     if (!state) return send(signer.sign(encode({ id, rcode: RCODE.REFUSED }, { questions: [question] })));
     await writer.flush();
+    // Recorded once the transfer is out (its records carry no indicator ids; the serial names the zone's content).
+    if (kind !== 'IXFR (up to date)') {
+      await recordAudit(db, { clientId: zone.clientId }, {
+        action: 'delivery', path: from === undefined || kind === 'IXFR (as AXFR)' ? 'dns:axfr' : 'dns:ixfr',
+        subject: zone.name, detail: { serial: state.serial, ...(from !== undefined ? { from } : {}), records: writer.records },
+      }).catch((err) => log.error({ err }, 'dns: zone transfer not audited'));
+    }
     log.info({ zone: zone.name, kind, serial: state.serial, from, records: writer.records, messages: writer.messages, bytes: writer.octets, peer, ms: Math.round(performance.now() - started) }, 'dns: zone transfer');
   }
 

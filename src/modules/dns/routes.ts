@@ -13,6 +13,7 @@ import type { ZoneIssuer } from '../identity/service.js';
 import { parseNotifyTarget } from './primary.js';
 import { TSIG_ALGORITHM } from './tsig.js';
 import { zoneName } from './zones.js';
+import { recordAudit } from '../audit/log.js';
 
 const ClientParams = Type.Object({ client_id: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 
@@ -67,11 +68,15 @@ export default async function dnsRoutes(app: FastifyInstance, opts: { db: Databa
     if (bad.length) {
       throw badRequest('NOTIFY targets must be IP addresses with an optional port.', bad.map(({ i }) => ({ path: `/body/notify/${i}`, message: 'must be an IPv4 or IPv6 address, optionally with :port ([v6]:port)' })));
     }
-    const updated = await rows(db, sql`update dns_zones set
-        policy = coalesce(${body.policy ?? null}, policy),
-        notify = coalesce(${body.notify ? pgArray(body.notify) : null}::text[], notify)
-      where client_id = ${clientId} returning client_id`);
-    if (!updated.length) throw new HttpProblem(404, 'No resolver zone for that client (zones belong to active intermediary clients).');
+    const updated = await db.transaction(async (tx) => {
+      const [zone] = await rows<{ org_id: string }>(tx, sql`update dns_zones z set
+          policy = coalesce(${body.policy ?? null}, policy),
+          notify = coalesce(${body.notify ? pgArray(body.notify) : null}::text[], notify)
+        from clients c where z.client_id = ${clientId} and c.client_id = z.client_id returning c.org_id`);
+      if (zone) await recordAudit(tx, callerOf(request), { action: 'dns_zone.updated', subject: clientId, subjectOrg: zone.org_id, detail: body });
+      return zone !== undefined;
+    });
+    if (!updated) throw new HttpProblem(404, 'No resolver zone for that client (zones belong to active intermediary clients).');
     return view(clientId);
   });
 }

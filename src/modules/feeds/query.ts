@@ -65,7 +65,7 @@ function matchesFilters(filters: FeedFilters, columns: FilterColumns): SQL {
   return sql.join(where, sql` and `);
 }
 
-export interface FeedRow { xid: string; pos: number; id: string; json: string }
+export interface FeedRow { xid: string; pos: number; id: string; version: number; json: string }
 
 /**
  * One window of the feed: changes in (after, upTo] below `horizon`, at most `limit` rows.
@@ -109,7 +109,7 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
     ? sql`''`
     : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
   return rows<FeedRow>(db, sql`
-    select c.xid::text as xid, c.pos::int8 as pos, i.id, ${payload} as json
+    select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json
     from indicator_changes c
     join indicators i on i.id = c.indicator_id
     join orgs o on o.id = i.source_org_id
@@ -119,7 +119,7 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
 }
 
 /** Where a consumer stands after a page: its last row, or — when the page was not full — the horizon. */
-export function nextPosition(after: FeedPosition, page: FeedRow[], full: boolean, horizon: string): FeedPosition {
+export function nextPosition(after: FeedPosition, page: ReadonlyArray<Pick<FeedRow, 'xid' | 'pos'>>, full: boolean, horizon: string): FeedPosition {
   const last = page.length ? { xid: page[page.length - 1]!.xid, pos: Number(page[page.length - 1]!.pos) } : after;
   if (full) return last;
   // Everything below the horizon that this consumer may see has been served.

@@ -22,6 +22,7 @@ import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js'
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
 import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
+import { recordAudit, recordDeliveries } from '../audit/log.js';
 
 const tags = ['feeds'];
 const FORMATS = ['json', 'ndjson', 'csv', 'stix'] as const;
@@ -117,8 +118,12 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
   };
   const encodePosition = (p: FeedPosition) => feedCursor(p, cursorKey);
 
-  /** Answers one page of the feed for the caller with the given filters, in the negotiated format. */
-  async function servePage(request: FastifyRequest, reply: FastifyReply, filters: FeedFilters, q: { cursor?: string; limit: number; format?: Format }) {
+  /**
+   * Answers one page of the feed for the caller with the given filters, in the negotiated format.
+   * `via` names the path in the audit (`feed`, `saved-feed`): the page is recorded as delivered before it is sent.
+   */
+  async function servePage(request: FastifyRequest, reply: FastifyReply, filters: FeedFilters, q: { cursor?: string; limit: number; format?: Format },
+    via: { path: 'feed' | 'saved-feed'; detail?: Record<string, unknown> } = { path: 'feed' }) {
     const caller = callerOf(request);
     const format = negotiate(request, q.format);
     const after = decodePosition(q.cursor);
@@ -132,6 +137,9 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
       const full = bounds.length === q.limit;
       const next = nextPosition(after, bounds, full, horizon);
       const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
+      // Recorded from the page's bounds, before the first line leaves; an indicator changed since is
+      // streamed as it is now and recorded at its new version by the page that carries that change.
+      await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
       reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
       if (!bounds.length) return reply.send('');
       async function* lines() {
@@ -169,6 +177,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     }
     const cursor = encodePosition(nextPosition(after, page, full, horizon));
     const entries: FeedRow[] = page.filter(keep);
+    await recordDeliveries(db, caller, `${via.path}:${format}`, entries, via.detail);
     reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).type(MEDIA[format]);
     if (format === 'json') {
       return reply.send(`{"items":[${entries.map((r) => r.json).join(',')}],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`);
@@ -199,7 +208,10 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const caller = callerOf(request);
     const body = request.body as { name: string; filters: FeedFilters };
     const id = uuidv7();
-    await db.insert(savedFeeds).values({ id, orgId: caller.orgId, name: body.name, filters: body.filters });
+    await db.transaction(async (tx) => {
+      await tx.insert(savedFeeds).values({ id, orgId: caller.orgId, name: body.name, filters: body.filters });
+      await recordAudit(tx, caller, { action: 'saved_feed.created', subject: id, subjectOrg: caller.orgId, detail: { name: body.name, filters: body.filters } });
+    });
     reply.code(201);
     return { id, name: body.name, filters: body.filters };
   });
@@ -226,7 +238,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const { id } = request.params as { id: string };
     const [feed] = await db.select().from(savedFeeds).where(and(eq(savedFeeds.id, id), eq(savedFeeds.orgId, caller.orgId)));
     if (!feed) throw notFound('saved feed');
-    return servePage(request, reply, feed.filters as FeedFilters, request.query as FeedQueryValue);
+    return servePage(request, reply, feed.filters as FeedFilters, request.query as FeedQueryValue, { path: 'saved-feed', detail: { saved_feed: id } });
   });
 
   app.get('/v1/blocklist', {
@@ -266,11 +278,13 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const types: readonly string[] = q.type ? [q.type] : RPZ_TYPES;
     const family = q.type === 'ipv4' ? sql` or (i.type = 'cidr' and position(':' in i.value) = 0)`
       : q.type === 'ipv6' ? sql` or (i.type = 'cidr' and position(':' in i.value) > 0)` : sql``;
-    const entries = await rows<BlocklistEntry>(db, sql`
-      select distinct i.type, i.value from indicators i
+    // Every indicator behind the values (a value two sources reported is one entry, two deliveries).
+    const found = await rows<BlocklistEntry & { id: string; version: number }>(db, sql`
+      select i.type, i.value, i.id, i.version from indicators i
       where (i.type = any(${pgArray(types)}::text[])${family}) and ${receivableBy(caller, currentState())} and not i.disputed
         ${q.include_shared ? sql`` : sql`and cardinality(i.shared_infrastructure) = 0`}
       order by i.value, i.type`);
+    const entries = found.filter((e, k) => k === 0 || e.value !== found[k - 1]!.value || e.type !== found[k - 1]!.type);
     const body = rpz ? await rpzFile(caller, q, entries) : toBlocklist(q.format as 'txt' | 'csv', entries);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     reply.header('etag', etag).header('cache-control', 'private, no-cache');
@@ -278,6 +292,8 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
       return reply.code(304).send();
     }
+    // Not on 304: the caller holds these already.
+    await recordDeliveries(db, caller, `blocklist:${q.format}`, found);
     const media = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
     return reply.type(media).send(body);
   });

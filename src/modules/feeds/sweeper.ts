@@ -10,6 +10,9 @@ import { type Database } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { publishPendingChanges, recordChanges } from './change-log.js';
 import { taxiiHousekeeping } from '../taxii/epochs.js';
+import { recordIndicatorEvents, SYSTEM_ACTORS } from '../audit/log.js';
+import { chainAudit } from '../audit/chain.js';
+import { purgeExpired } from '../audit/retention.js';
 
 export async function sweep(db: Database): Promise<{ expired: number; activated: number; published: number }> {
   return db.transaction(async (tx) => {
@@ -21,6 +24,7 @@ export async function sweep(db: Database): Promise<{ expired: number; activated:
     if (expired.length) {
       await tx.execute(sql`update indicators set status = 'expired', pending = false, version = version + 1, updated_at = now()
         where id = any(${pgArray(expired)}::uuid[])`);
+      await recordIndicatorEvents(tx, SYSTEM_ACTORS.sweeper, { 'indicator.expired': expired });
     }
     const activated = await recordChanges(tx, {
       which: sql`i.pending and i.valid_from <= now() and i.status = 'active'`, kind: 'activated', version: 'same', deliverable: sql`false`,
@@ -37,8 +41,14 @@ export async function pruneIdempotencyKeys(db: Database): Promise<void> {
   await db.execute(sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`);
 }
 
-/** Runs `sweep` (and the pruning) every `intervalMs` until the returned stop function is called. */
-export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseLogger): () => void {
+/** What the sweeper does for the audit (src/modules/audit/): purge past retention, then chain the log. */
+export interface AuditRounds { retentionDays: number; headEvery: number }
+
+/**
+ * Runs `sweep` (and the pruning) every `intervalMs` until the returned stop function is called;
+ * with `audit`, also the purge of what is past retention and the chaining of the audit log.
+ */
+export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseLogger, audit?: AuditRounds): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
@@ -50,9 +60,21 @@ export function startSweeper(db: Database, intervalMs: number, log: FastifyBaseL
       if (result.expired || result.activated || result.published) log.info(result, 'sweeper: time-driven changes logged');
     } catch (err) {
       log.error({ err }, 'sweeper failed');
-    } finally {
-      running = false;
     }
+    if (audit) {
+      try {
+        const purged = await purgeExpired(db, { retentionDays: audit.retentionDays });
+        if (purged) log.info({ purged }, 'sweeper: content past retention purged');
+      } catch (err) {
+        log.error({ err }, 'sweeper: purge failed');
+      }
+      try {
+        await chainAudit(db, { log, headEvery: audit.headEvery });
+      } catch (err) {
+        log.error({ err }, 'sweeper: audit chaining failed');
+      }
+    }
+    running = false;
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -14,11 +14,12 @@ import {
 import { callerOf, type ScopeName } from '../../plugins/auth.js';
 import { HttpProblem } from '../../plugins/problems.js';
 import { toRfc3339 } from '../../db/sql.js';
-import { createClient, createOrg, revokeClient, verifyClientCredentials, type ZoneIssuer } from './service.js';
+import { checkClientCredentials, createClient, createOrg, revokeClient, type ZoneIssuer } from './service.js';
 import { issueTsigKey } from '../dns/zones.js';
 import { TsigKeyIssued } from '../../../schemas/dns.js';
 import { recordMembershipChange } from '../feeds/change-log.js';
 import { withRetry } from '../../db/transaction.js';
+import { recordAudit } from '../audit/log.js';
 
 const invalidClient = () => new HttpProblem(401, 'Client authentication failed.', {
   slug: 'invalid-client', headers: { 'www-authenticate': 'Basic realm="isop"' }, extensions: { error: 'invalid_client' },
@@ -90,9 +91,25 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     },
   }, async (request, reply) => {
     const body = request.body as TokenRequest;
-    const credentials = clientCredentials(request, body);
-    const client = await verifyClientCredentials(db, credentials.id, credentials.secret);
-    if (!client) throw invalidClient();
+    // Every refusal is audited: under the client's id when it names a client, else without one.
+    const refuse = async (reason: string, client?: { clientId: string; orgId: string }, problem = invalidClient()) => {
+      await recordAudit(db, client ?? { clientId: 'unknown-client', orgId: null }, {
+        action: 'token.refused', ...(client ? { subject: client.clientId, subjectOrg: client.orgId } : {}), detail: { reason, ip: request.ip },
+      });
+      return problem;
+    };
+    let credentials: { id: string; secret: string };
+    try {
+      credentials = clientCredentials(request, body);
+    } catch (err) {
+      throw await refuse('malformed', undefined, err as HttpProblem);
+    }
+    const checked = await checkClientCredentials(db, credentials.id, credentials.secret);
+    if (!checked.ok) {
+      throw await refuse(checked.reason, checked.client && { clientId: checked.client.clients.clientId, orgId: checked.client.orgs.id });
+    }
+    const { client } = checked;
+    const known = { clientId: client.clients.clientId, orgId: client.orgs.id };
 
     const granted = client.clients.scopes as ScopeName[];
     let scopes = granted;
@@ -100,16 +117,18 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
       const asked = body.scope.split(' ').filter(Boolean) as ScopeName[];
       const extra = asked.filter((s) => !granted.includes(s));
       if (extra.length || asked.length === 0) {
-        throw new HttpProblem(400, `Scope not granted to this client: ${extra.join(' ') || '(empty)'}.`, {
+        throw await refuse('scope not granted', known, new HttpProblem(400, `Scope not granted to this client: ${extra.join(' ') || '(empty)'}.`, {
           slug: 'invalid-scope', extensions: { error: 'invalid_scope' },
-        });
+        }));
       }
       scopes = asked;
     }
     const scope = scopes.join(' ');
+    const jti = randomUUID();
     const token = await reply.jwtSign({
-      sub: client.clients.clientId, org: client.orgs.id, org_kind: client.orgs.kind, scope, jti: randomUUID(),
+      sub: client.clients.clientId, org: client.orgs.id, org_kind: client.orgs.kind, scope, jti,
     });
+    await recordAudit(db, known, { action: 'token.issued', subject: known.clientId, subjectOrg: known.orgId, detail: { scope, jti, expires_in: opts.tokenTtlSeconds, ip: request.ip } });
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return { access_token: token, token_type: 'Bearer' as const, expires_in: opts.tokenTtlSeconds, scope };
   });
@@ -118,7 +137,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     onRequest: app.authorize('admin'),
     schema: { tags, operationId: 'createOrg', summary: 'Create an organisation (admin)', body: Type.Ref(OrgCreate), response: { 201: Type.Ref(Org), ...problemResponses(400, 401, 403, 409) } },
   }, async (request, reply) => {
-    const row = await createOrg(db, request.body as OrgCreate);
+    const row = await createOrg(db, request.body as OrgCreate, callerOf(request));
     reply.code(201);
     return { id: row.id, name: row.name, kind: row.kind, country: row.country, sectors: row.sectors, created_at: toRfc3339(row.createdAt) };
   });
@@ -143,7 +162,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const body = request.body as { name: string; scopes?: ScopeName[] };
-    const created = await createClient(db, { orgId: id, name: body.name, ...(body.scopes ? { scopes: body.scopes } : {}) }, zones);
+    const created = await createClient(db, { orgId: id, name: body.name, ...(body.scopes ? { scopes: body.scopes } : {}) }, callerOf(request), zones);
     reply.code(201).header('cache-control', 'no-store');
     return created;
   });
@@ -158,11 +177,15 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     },
   }, async (request, reply) => {
     const { client_id: clientId } = request.params as { client_id: string };
-    const [client] = await db.select({ kind: orgs.kind }).from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
+    const [client] = await db.select({ kind: orgs.kind, orgId: orgs.id }).from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId))
       .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt)));
     if (client?.kind !== 'intermediary') throw new HttpProblem(404, 'No such active intermediary client.');
     const sealKeys = await zones.sealKeys();
-    const issued = await db.transaction((tx) => issueTsigKey(tx, clientId, sealKeys, zones.rpz));
+    const issued = await db.transaction(async (tx) => {
+      const key = await issueTsigKey(tx, clientId, sealKeys, zones.rpz);
+      await recordAudit(tx, callerOf(request), { action: 'client.tsig_rotated', subject: clientId, subjectOrg: client.orgId });
+      return key;
+    });
     reply.header('cache-control', 'no-store');
     return issued;
   });
@@ -176,7 +199,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     },
   }, async (request, reply) => {
     const { client_id: clientId } = request.params as { client_id: string };
-    if (!(await revokeClient(db, clientId))) throw new HttpProblem(404, 'No such active client.');
+    if (!(await revokeClient(db, clientId, callerOf(request)))) throw new HttpProblem(404, 'No such active client.');
     app.forgetClient(clientId);
     reply.code(204).send();
   });
@@ -191,6 +214,7 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
     await db.transaction(async (tx) => {
       await tx.insert(sharingGroups).values({ id, name: body.name });
       if (body.members.length) await tx.insert(sharingGroupMembers).values(body.members.map((orgId) => ({ groupId: id, orgId })));
+      await recordAudit(tx, callerOf(request), { action: 'sharing_group.created', subject: id, detail: { name: body.name, members: body.members } });
     });
     reply.code(201);
     return groupWithMembers(db, id);
@@ -207,17 +231,21 @@ export default async function identityRoutes(app: FastifyInstance, opts: {
       const [group] = await tx.select().from(sharingGroups).where(eq(sharingGroups.id, id)).for('update');
       if (!group) return false;
       if (body.name) await tx.update(sharingGroups).set({ name: body.name }).where(eq(sharingGroups.id, id));
+      const change: Record<string, unknown> = body.name ? { name: body.name } : {};
       if (body.members) {
         const before = (await tx.select({ orgId: sharingGroupMembers.orgId }).from(sharingGroupMembers)
           .where(eq(sharingGroupMembers.groupId, id))).map((m) => m.orgId);
         const after = new Set(body.members);
-        const moved = [...before.filter((o) => !after.has(o)), ...body.members.filter((o) => !before.includes(o))];
+        const left = before.filter((o) => !after.has(o)), joined = body.members.filter((o) => !before.includes(o));
+        const moved = [...left, ...joined];
+        Object.assign(change, { joined, left });
         // Leavers get revoked tombstones and joiners the items, through the feed like any change;
         // recorded before the membership changes, so the recorded audience is the one they left.
         await recordMembershipChange(tx, id, moved);
         await tx.delete(sharingGroupMembers).where(eq(sharingGroupMembers.groupId, id));
         if (body.members.length) await tx.insert(sharingGroupMembers).values(body.members.map((orgId) => ({ groupId: id, orgId })));
       }
+      await recordAudit(tx, callerOf(request), { action: 'sharing_group.updated', subject: id, detail: change });
       return true;
     });
     if (!found) throw new HttpProblem(404, 'No such sharing group.');

@@ -12,6 +12,7 @@ import { decoy, hashSecret, newClientId, newClientSecret, verifySecret } from '.
 import type { RpzConfig } from '../../config.js';
 import type { SealKeys } from '../dns/seal.js';
 import { issueTsigKey } from '../dns/zones.js';
+import { recordAudit, SYSTEM_ACTORS, type AuditActor } from '../audit/log.js';
 
 export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
   partner: ['indicators:write', 'indicators:read', 'outcomes:read'],
@@ -26,17 +27,28 @@ export const DEFAULT_SCOPES: Record<OrgKind, ScopeName[]> = {
  * The live client (with its organisation) these credentials belong to, or null. Pays the slow
  * hash whether or not the client id exists, so timing tells nothing.
  */
-export async function verifyClientCredentials(db: Database, id: string, secret: string) {
+export async function checkClientCredentials(db: Database, id: string, secret: string) {
   // No client id holds a NUL (PostgreSQL could not even be asked): from HTTP Basic, say.
-  if (!isStorableText(id) || !isStorableText(secret)) return null;
+  if (!isStorableText(id) || !isStorableText(secret)) return { ok: false as const, reason: 'malformed' };
   const [client] = await db.select().from(clients).innerJoin(orgs, eq(orgs.id, clients.orgId)).where(eq(clients.clientId, id));
+  // Spend the same time whether or not the client exists.
   const ok = await verifySecret(secret, client?.clients.secretHash ?? await decoy());
-  return client && ok && client.clients.revokedAt === null ? client : null;
+  if (!client) return { ok: false as const, reason: 'unknown client' };
+  if (!ok) return { ok: false as const, reason: 'wrong secret', client };
+  if (client.clients.revokedAt !== null) return { ok: false as const, reason: 'revoked client', client };
+  return { ok: true as const, client };
+}
+
+/** The client and its organisation when the credentials are right and the client not revoked, else null. */
+export async function verifyClientCredentials(db: Database, id: string, secret: string) {
+  const checked = await checkClientCredentials(db, id, secret);
+  return checked.ok ? checked.client : null;
 }
 
 export interface NewOrg { name: string; kind: OrgKind; country: string; sectors?: string[] }
 
-export async function createOrg(db: Database, input: NewOrg) {
+/** Creates an organisation, audited as done by `actor`. */
+export async function createOrg(db: Database, input: NewOrg, actor: AuditActor) {
   if (!isCountryCode(input.country)) {
     throw new HttpProblem(400, 'country is not an ISO 3166-1 alpha-2 code.', {
       slug: 'validation-error', errors: [{ path: '/body/country', message: 'unknown country code' }],
@@ -47,11 +59,16 @@ export async function createOrg(db: Database, input: NewOrg) {
       slug: 'validation-error', errors: [{ path: '/body/sectors', message: 'only partners have sectors' }],
     });
   }
-  const [row] = await db.insert(orgs)
-    .values({ id: uuidv7(), name: input.name.trim(), kind: input.kind, country: input.country, sectors: input.sectors ?? [] })
-    .onConflictDoNothing().returning();
-  if (!row) throw new HttpProblem(409, `An organisation named "${input.name}" exists already.`);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(orgs)
+      .values({ id: uuidv7(), name: input.name.trim(), kind: input.kind, country: input.country, sectors: input.sectors ?? [] })
+      .onConflictDoNothing().returning();
+    if (!row) throw new HttpProblem(409, `An organisation named "${input.name}" exists already.`);
+    await recordAudit(tx, actor, {
+      action: 'org.created', subject: row.id, subjectOrg: row.id, detail: { name: row.name, kind: row.kind, country: row.country, sectors: row.sectors },
+    });
+    return row;
+  });
 }
 
 export interface NewClient { orgId: string; name: string; scopes?: ScopeName[]; clientId?: string; clientSecret?: string }
@@ -64,7 +81,7 @@ export interface ZoneIssuer { sealKeys: () => Promise<SealKeys>; rpz: Pick<RpzCo
  * An intermediary's client also gets its resolver zone and that zone's TSIG key, shown here once
  * too (when `zones` is given: the API and the CLI give it).
  */
-export async function createClient(db: Database, input: NewClient, zones?: ZoneIssuer) {
+export async function createClient(db: Database, input: NewClient, actor: AuditActor, zones?: ZoneIssuer) {
   const [org] = await db.select().from(orgs).where(eq(orgs.id, input.orgId));
   if (!org) throw new HttpProblem(404, 'No such organisation.');
   const kind = org.kind as OrgKind;
@@ -84,14 +101,18 @@ export async function createClient(db: Database, input: NewClient, zones?: ZoneI
       .onConflictDoNothing().returning();
     if (!row) throw new HttpProblem(409, 'That client id exists already.');
     const tsig = sealKeys ? await issueTsigKey(tx, clientId, sealKeys, zones!.rpz) : undefined;
+    await recordAudit(tx, actor, { action: 'client.created', subject: clientId, subjectOrg: org.id, detail: { name: input.name, scopes, resolver_zone: Boolean(tsig) } });
     return { client_id: clientId, client_secret: clientSecret, name: input.name, scopes, ...(tsig ? { tsig_key: tsig } : {}) };
   });
 }
 
-export async function revokeClient(db: Database, clientId: string): Promise<boolean> {
-  const revoked = await db.update(clients).set({ revokedAt: new Date().toISOString() })
-    .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt))).returning({ id: clients.clientId });
-  return revoked.length > 0;
+export async function revokeClient(db: Database, clientId: string, actor: AuditActor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [revoked] = await tx.update(clients).set({ revokedAt: new Date().toISOString() })
+      .where(and(eq(clients.clientId, clientId), isNull(clients.revokedAt))).returning({ id: clients.clientId, orgId: clients.orgId });
+    if (revoked) await recordAudit(tx, actor, { action: 'client.revoked', subject: clientId, subjectOrg: revoked.orgId });
+    return revoked !== undefined;
+  });
 }
 
 /**
@@ -101,10 +122,10 @@ export async function revokeClient(db: Database, clientId: string): Promise<bool
 export async function bootstrapSecretariat(db: Database, configured: { clientId?: string; clientSecret?: string }) {
   const [existing] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.kind, 'secretariat')).limit(1);
   if (existing) return null;
-  const org = await createOrg(db, { name: 'I-SOP Secretariat', kind: 'secretariat', country: 'EU' });
+  const org = await createOrg(db, { name: 'I-SOP Secretariat', kind: 'secretariat', country: 'EU' }, SYSTEM_ACTORS.bootstrap);
   return createClient(db, {
     orgId: org.id, name: 'bootstrap',
     ...(configured.clientId ? { clientId: configured.clientId } : {}),
     ...(configured.clientSecret ? { clientSecret: configured.clientSecret } : {}),
-  });
+  }, SYSTEM_ACTORS.bootstrap);
 }

@@ -8,8 +8,11 @@ import { warninglistEntries } from '../../db/schema.js';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { normalise } from '../../domain/normalise.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../../domain/types.js';
-import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, receivableBy } from '../../domain/visibility.js';
 import { parseWarninglistEntry } from '../../domain/warninglists.js';
+import { parseTimestamp } from '../../domain/time.js';
+import { pgArray } from '../../db/sql.js';
+import { ExtendBody, ExtendResult } from '../../../schemas/audit.js';
 import { IdParams, Problem, problemResponses, StringEnum } from '../../../schemas/common.js';
 import {
   BatchResult, Indicator, IndicatorBatch, IndicatorBatchEnvelope, IndicatorList, IndicatorPatch, LookupResult,
@@ -22,8 +25,9 @@ import { recordChanges } from '../feeds/change-log.js';
 import { withRetry } from '../../db/transaction.js';
 import { prepareBatch, storeBatch, summarise } from './ingest.js';
 import { stixBatch, summariseStix } from './stix-intake.js';
-import { publishAnonymous, submitBatch, type Submission } from './submit.js';
+import { publishAnonymous, submitBatch, written, type Submission } from './submit.js';
 import { indicatorJson, withReadExtras } from './view.js';
+import { deliveriesFrom, recordAudit, recordIndicatorEvents, withDelivered } from '../audit/log.js';
 
 const tags = ['indicators'];
 
@@ -35,13 +39,19 @@ const bundleEnvelope = TypeCompiler.Compile(StixBundleInput);
 const sendJson = (reply: FastifyReply, status: number, text: string) =>
   reply.code(status).type('application/json; charset=utf-8').send(text);
 
-/** One indicator as the caller may see it, as JSON text; null when it may not. `lock`: for update. */
-async function readIndicator(db: Executor, caller: CallerIdentity, id: string, options: { lock?: boolean } = {}): Promise<string | null> {
-  const [row] = await rows<{ json: string }>(db, sql`
-    select ${withReadExtras(indicatorJson(caller), caller)} as json
+/**
+ * One indicator as the caller may see it, as JSON text; null when it may not. `lock`: for update.
+ * `deliver`: the read is a delivery to the caller, recorded in the same statement.
+ */
+async function readIndicator(db: Executor, caller: Caller, id: string, options: { lock?: boolean; deliver?: boolean } = {}): Promise<string | null> {
+  const read = sql`
+    select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
     from indicators i join orgs o on o.id = i.source_org_id
     where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}
-    ${options.lock ? sql`for update of i` : sql``}`);
+    ${options.lock ? sql`for update of i` : sql``}`;
+  const [row] = await rows<{ json: string }>(db, options.deliver
+    ? sql`with found as (${read}), delivered as (${deliveriesFrom(caller, 'read', sql`select id, version from found`)}) select json from found`
+    : read);
   return row?.json ?? null;
 }
 
@@ -64,6 +74,17 @@ function parseIfMatch(header: string | undefined): string[] | null {
 }
 
 const canAdminister = (caller: Caller) => caller.scopes.has('admin');
+
+/** An indicator as its source sees it (JSON), in the form of a submission: what PATCH and extend resubmit. */
+function storedInput(existing: Record<string, unknown>): Record<string, unknown> {
+  const base: Record<string, unknown> = {};
+  for (const field of ['type', 'value', 'platform', 'tlp', 'pap', 'grading', 'confidence', 'audience', 'exclude', 'attribution',
+    'valid_from', 'valid_until', 'sector', 'categories', 'description', 'tags', 'first_seen', 'last_seen', 'references', 'evidence', 'relations']) {
+    const v = existing[field];
+    if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) base[field] = v;
+  }
+  return base;
+}
 
 export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
   const { db, cursorKey } = opts;
@@ -122,7 +143,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     if (stix) {
       const bundle = stixBatch((request.body as { objects: unknown[] }).objects, Date.now());
       submission = {
-        items: bundle.items, atomic, alsoRejected: bundle.blocked, claim,
+        items: bundle.items, atomic, alsoRejected: bundle.blocked, claim, via: 'stix',
         answer: (results, stored) => {
           const perObject = bundle.results(results);
           return { status: stored ? 200 : 422, response: { results: perObject, summary: summariseStix(perObject) } };
@@ -131,7 +152,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     } else {
       const body = request.body as { defaults?: Record<string, unknown>; items: Record<string, unknown>[] };
       submission = {
-        items: body.items, defaults: body.defaults, atomic, claim,
+        items: body.items, defaults: body.defaults, atomic, claim, via: 'batch',
         answer: (results, stored) => ({ status: stored ? 200 : 422, response: { results, summary: summarise(results) } }),
       };
     }
@@ -144,7 +165,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     onRequest: app.authorize('indicators:read'),
     schema: { tags, operationId: 'getIndicator', summary: 'One indicator the caller may receive (404 otherwise, never 403)', params: IdParams, response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
-    const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id);
+    const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id, { deliver: true });
     if (!json) throw notFound('indicator');
     return sendIndicator(reply, json);
   });
@@ -159,6 +180,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
         platform: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
         status: Type.Optional(StringEnum(['active', 'withdrawn', 'expired'])),
         received: Type.Optional(Type.Boolean()),
+        expiring_within: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}d$', description: 'active indicators whose valid_until falls within this many days, e.g. 30d (review: extend them with PATCH valid_until or POST /v1/indicators/extend)' })),
         cursor: Type.Optional(Type.String({ maxLength: 2048 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }, { additionalProperties: false }),
@@ -166,7 +188,7 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    const q = request.query as { type?: IndicatorType; value?: string; platform?: string; status?: string; received?: boolean; cursor?: string; limit: number };
+    const q = request.query as { type?: IndicatorType; value?: string; platform?: string; status?: string; received?: boolean; expiring_within?: string; cursor?: string; limit: number };
     const where: SQL[] = [receivableBy(caller, currentState(), { forReading: true })];
     if (caller.orgKind === 'partner') {
       where.push(q.received ? sql`i.source_org_id <> ${caller.orgId}::uuid` : sql`i.source_org_id = ${caller.orgId}::uuid`);
@@ -182,16 +204,23 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       where.push(sql`i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}`);
     }
     if (q.status) where.push(sql`${effectiveStatus('i')} = ${q.status}`);
+    if (q.expiring_within) {
+      where.push(sql`i.status = 'active' and i.valid_until > now() and i.valid_until <= now() + make_interval(days => ${Number.parseInt(q.expiring_within, 10)})`);
+    }
     if (q.cursor !== undefined) {
       const after = decodeCursor<{ id: string }>('indicators', q.cursor, cursorKey);
       if (!after) throw badRequest('The cursor was not issued by this server.', [{ path: '/query/cursor', message: 'unknown cursor' }]);
       where.push(sql`i.id < ${after.id}::uuid`);
     }
+    // One row more than the page tells whether there is a next one; the page itself is recorded as delivered, in the same statement.
     const page = await rows<{ id: string; json: string }>(db, sql`
-      select i.id, ${withReadExtras(indicatorJson(caller), caller)} as json
-      from indicators i join orgs o on o.id = i.source_org_id
-      where ${sql.join(where, sql` and `)}
-      order by i.id desc limit ${q.limit + 1}`);
+      with found as (
+        select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
+        from indicators i join orgs o on o.id = i.source_org_id
+        where ${sql.join(where, sql` and `)}
+        order by i.id desc limit ${q.limit + 1}
+      ), delivered as (${deliveriesFrom(caller, 'list', sql`select id, version from found order by id desc limit ${q.limit}`)})
+      select id, json from found order by id desc`);
     const more = page.length > q.limit;
     const items = more ? page.slice(0, q.limit) : page;
     const next = more ? JSON.stringify(encodeCursor('indicators', { id: items[items.length - 1]!.id }, cursorKey)) : 'null';
@@ -228,23 +257,69 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
         throw new HttpProblem(409, `The indicator is ${existing.status}; submit it again to bring it back.`);
       }
       // The stored fields in input form, overlaid with the patch, go through the same pipeline as a submission.
-      const base: Record<string, unknown> = {};
-      for (const field of ['type', 'value', 'platform', 'tlp', 'pap', 'grading', 'confidence', 'audience', 'exclude', 'attribution',
-        'valid_from', 'valid_until', 'sector', 'categories', 'description', 'tags', 'first_seen', 'last_seen', 'references', 'evidence', 'relations']) {
-        const v = existing[field];
-        if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) base[field] = v;
-      }
       const now = Date.now();
       const namedAlready = (existing.audience as { groups?: string[] } | null)?.groups ?? [];
-      const batch = await prepareBatch(tx, [{ ...base, ...patch }], undefined, app.warninglists, now, { ...caller, namedAlready });
+      const batch = await prepareBatch(tx, [{ ...storedInput(existing), ...patch }], undefined, app.warninglists, now, { ...caller, namedAlready });
       const result = batch.results[0];
       if (result?.status === 'rejected') throw badRequest('The change is not valid.', (result.errors ?? []).map((e) => ({ path: `/body${e.path}`, message: e.message })));
       // first_seen/last_seen merge as min/max on resubmission; a patch sets them outright.
       const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true, links: app.linkDerivation });
+      await recordIndicatorEvents(tx, caller, written(batch.results), { via: 'patch', fields: Object.keys(patch) });
       return { json: (await readIndicator(tx, caller, id))!, pendingAnonymous };
     });
     if (json.pendingAnonymous) await publishAnonymous(db, request);
     return sendIndicator(reply, json.json);
+  });
+
+  app.post('/v1/indicators/extend', {
+    onRequest: app.authorize('indicators:write'),
+    schema: {
+      tags, operationId: 'extendIndicators',
+      summary: 'Extend the validity of up to 10,000 of the caller\'s own active indicators (review of what expires; see expiring_within)',
+      description: 'Each indicator gets the new valid_until as a new version, as a PATCH would give it; its recipients see the change in their feeds.',
+      body: Type.Ref(ExtendBody), response: { 200: Type.Ref(ExtendResult), ...problemResponses(400, 401, 403) },
+    },
+  }, async (request) => {
+    const caller = callerOf(request);
+    const body = request.body as { ids: string[]; valid_until: string };
+    const until = parseTimestamp(body.valid_until);
+    if (until === null || until <= Date.now()) throw badRequest('valid_until must lie in the future.', [{ path: '/body/valid_until', message: 'must be in the future' }]);
+    type Outcome = { id: string; status: 'extended' | 'unchanged' | 'not_found' | 'not_active' | 'rejected'; version?: number; errors?: Array<{ path: string; message: string }> };
+    const done = await withRetry(db, async (tx) => {
+      const found = await rows<{ id: string; json: string }>(tx, sql`
+        select i.id, ${indicatorJson(caller)} as json from indicators i join orgs o on o.id = i.source_org_id
+        where i.id = any(${pgArray(body.ids)}::uuid[]) and i.source_org_id = ${caller.orgId}::uuid
+        order by i.id for update of i`);
+      const outcomes = new Map<string, Outcome>();
+      const items: Record<string, unknown>[] = [], itemIds: string[] = [];
+      const groups = new Set<string>();
+      for (const row of found) {
+        const existing = JSON.parse(row.json) as Record<string, unknown> & { status: string; audience: { groups?: string[] } | null };
+        if (existing.status !== 'active') { outcomes.set(row.id, { id: row.id, status: 'not_active' }); continue; }
+        items.push({ ...storedInput(existing), valid_until: body.valid_until });
+        itemIds.push(row.id);
+        for (const g of existing.audience?.groups ?? []) groups.add(g);
+      }
+      if (items.length === 0) return { outcomes, pendingAnonymous: 0 };
+      const now = Date.now();
+      const batch = await prepareBatch(tx, items, undefined, app.warninglists, now, { ...caller, namedAlready: [...groups] });
+      const { pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { replaceSeen: true });
+      const extended = itemIds.filter((_, k) => batch.results[k]?.status === 'updated');
+      await recordIndicatorEvents(tx, caller, { 'indicator.extended': extended }, { valid_until: new Date(until).toISOString() });
+      const versions = new Map((await rows<{ id: string; version: number }>(tx, sql`
+        select id, version from indicators where id = any(${pgArray(extended)}::uuid[])`)).map((r) => [r.id, r.version]));
+      itemIds.forEach((id, k) => {
+        const result = batch.results[k]!;
+        outcomes.set(id, result.status === 'rejected' ? { id, status: 'rejected', errors: result.errors ?? [] }
+          : result.status === 'updated' ? { id, status: 'extended', version: versions.get(id)! } : { id, status: 'unchanged' });
+      });
+      return { outcomes, pendingAnonymous };
+    });
+    if (done.pendingAnonymous) await publishAnonymous(db, request);
+    const results = body.ids.map((id) => done.outcomes.get(id) ?? { id, status: 'not_found' as const });
+    const summary = { extended: 0, unchanged: 0, not_found: 0, not_active: 0, rejected: 0 };
+    for (const r of results) summary[r.status]++;
+    return { results, summary };
   });
 
   app.delete('/v1/indicators/:id', {
@@ -264,6 +339,8 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       if (row.status === 'withdrawn') return 'done';
       await recordChanges(tx, { which: [id], kind: 'withdrawn', version: 'next' });
       await tx.execute(sql`update indicators set status = 'withdrawn', version = version + 1, withdrawn_reason = ${reason}, updated_at = now() where id = ${id}::uuid`);
+      // The reason is the source's own words (it may name the value): purged with the content, never in the audit.
+      await recordIndicatorEvents(tx, caller, { 'indicator.withdrawn': [id] }, { by: row.source_org_id === caller.orgId ? 'source' : 'admin' });
       return 'done';
     });
     if (outcome === 'missing') throw notFound('indicator');
@@ -288,11 +365,14 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const normal = normalise(q.type, q.value, q.platform ?? null);
     if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
     const found = await rows<{ json: string }>(db, sql`
-      select ${withReadExtras(indicatorJson(caller), caller)} as json
-      from indicators i join orgs o on o.id = i.source_org_id
-      where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
-        and ${receivableBy(caller, currentState(), { forReading: true })}
-      order by i.id limit 1000`);
+      with found as (
+        select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
+        from indicators i join orgs o on o.id = i.source_org_id
+        where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
+          and ${receivableBy(caller, currentState(), { forReading: true })}
+        order by i.id limit 1000
+      ), delivered as (${deliveriesFrom(caller, 'lookup', sql`select id, version from found`)})
+      select json from found order by id`);
     const hits = app.warninglists.match(normal.type, normal.value);
     return sendJson(reply, 200, `{"type":${JSON.stringify(normal.type)},"value":${JSON.stringify(normal.value)},"platform":${JSON.stringify(normal.platform)},` +
       `"indicators":[${found.map((r) => r.json).join(',')}],"warninglists":${JSON.stringify(hits)}}`);
@@ -322,9 +402,12 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     }
     const errors = body.entries.flatMap((e, i) => (parseWarninglistEntry(e) ? [] : [{ path: `/body/entries/${i}`, message: 'not a domain, IP address or CIDR' }]));
     if (errors.length) throw badRequest('Some entries are not valid.', errors);
-    await db.insert(warninglistEntries)
-      .values(body.entries.map((entry) => ({ list: name, action, entry, description: body.description ?? null, addedBy: caller.clientId })))
-      .onConflictDoNothing();
+    await db.transaction(async (tx) => {
+      await tx.insert(warninglistEntries)
+        .values(body.entries.map((entry) => ({ list: name, action, entry, description: body.description ?? null, addedBy: caller.clientId })))
+        .onConflictDoNothing();
+      await recordAudit(tx, caller, { action: 'warninglist.entries_added', subject: name, detail: { action, entries: body.entries } });
+    });
     app.warninglists.add({ name, action, description: body.description ?? existing?.description ?? 'added by administrators' }, body.entries);
     reply.code(201);
     return { list: name, action, added: body.entries.length };

@@ -12,6 +12,7 @@ import { HttpProblem } from '../../plugins/problems.js';
 import { publishPendingChanges } from '../feeds/change-log.js';
 import { claimKey, completeClaim, storedResponse, type IdempotencyClaim, type StoredResponse } from './idempotency.js';
 import { prepareBatch, storeBatch, type ItemResult } from './ingest.js';
+import { recordIndicatorEvents } from '../audit/log.js';
 
 export interface Submission {
   items: readonly unknown[];
@@ -25,6 +26,8 @@ export interface Submission {
    * atomic batch with rejected items is not). It is what an Idempotency-Key replays.
    */
   answer(results: ItemResult[], stored: boolean): StoredResponse;
+  /** How it came, for the audit: a JSON `batch`, a `stix` bundle, a `taxii` addition. */
+  via: 'batch' | 'stix' | 'taxii';
   /** More to write in the batch's transaction, once its answer is known (a TAXII status resource). */
   alongside?(tx: Executor, answer: StoredResponse): Promise<void>;
 }
@@ -39,6 +42,16 @@ export async function publishAnonymous(db: Database, request: FastifyRequest): P
     // Committed already; the sweeper publishes what is left.
     request.log.warn({ err }, 'publishing anonymous changes deferred to the sweeper');
   }
+}
+
+/** The indicators a batch created and updated, for the audit (its duplicates repeat ids: kept once). */
+export function written(results: ReadonlyArray<{ status: string; id?: string } | undefined>) {
+  const created = new Set<string>(), updated = new Set<string>();
+  for (const r of results) {
+    if (r?.id && r.status === 'created') created.add(r.id);
+    else if (r?.id && r.status === 'updated') updated.add(r.id);
+  }
+  return { 'indicator.created': [...created], 'indicator.updated': [...updated] };
 }
 
 export async function submitBatch(app: FastifyInstance, db: Database, request: FastifyRequest, reply: FastifyReply, caller: Caller, submission: Submission): Promise<Submitted> {
@@ -62,6 +75,7 @@ export async function submitBatch(app: FastifyInstance, db: Database, request: F
       stored = submission.answer(results, false);
     } else {
       ({ pendingAnonymous } = await storeBatch(tx, caller.orgId, batch, now, { links: app.linkDerivation }));
+      await recordIndicatorEvents(tx, caller, written(batch.results), { via: submission.via, items: submission.items.length });
       stored = submission.answer(batch.results, true);
     }
     if (claim) await completeClaim(tx, claim, stored);

@@ -135,7 +135,7 @@ export async function listOutcomes(db: Executor, caller: Caller, indicatorId: st
  * One window of a source's outcomes feed: outcomes on its own indicators after `after` in
  * (xid, pos) order, only from transactions below `horizon` (src/domain/cursor.ts: gap-free).
  */
-export async function outcomeFeed(db: Executor, caller: Caller, window: { after: FeedPosition; horizon: string; limit: number }): Promise<FeedRow[]> {
+export async function outcomeFeed(db: Executor, caller: Caller, window: { after: FeedPosition; horizon: string; limit: number }): Promise<Array<Omit<FeedRow, 'version'>>> {
   const found = await rows<OutcomeRow>(db, sql`${SELECT}
     where oc.source_org_id = ${caller.orgId}::uuid
       and (oc.xid, oc.pos) > (${window.after.xid}::xid8, ${window.after.pos}::bigint) and oc.xid < ${window.horizon}::xid8

@@ -316,7 +316,7 @@ export default async function taxiiRoutes(app: FastifyInstance, opts: { db: Data
     const statusId = uuidv7();
     const requestTimestamp = new Date().toISOString();
     const { answer } = await submitBatch(app, db, request, reply, caller, {
-      items: batch.items, atomic: false, claim: null,
+      items: batch.items, atomic: false, claim: null, via: 'taxii',
       answer: (results) => ({ status: 202, response: statusResource(statusId, requestTimestamp, batch, batch.results(results)) }),
       alongside: (tx, stored) => saveStatus(tx, statusId, caller.orgId, stored.response),
     });
