@@ -718,7 +718,7 @@ export interface components {
             orgs?: string[];
         };
         /** @enum {string} */
-        AuditAction: "token.issued" | "token.refused" | "org.created" | "client.created" | "client.revoked" | "client.tsig_rotated" | "dns_zone.updated" | "sharing_group.created" | "sharing_group.updated" | "signing_key.added" | "signing_key.retired" | "indicator.created" | "indicator.updated" | "indicator.withdrawn" | "indicator.extended" | "indicator.expired" | "indicator.purged" | "saved_feed.created" | "warninglist.entries_added" | "delivery";
+        AuditAction: "token.issued" | "token.refused" | "org.created" | "client.created" | "client.revoked" | "client.tsig_rotated" | "dns_zone.updated" | "sharing_group.created" | "sharing_group.updated" | "signing_key.added" | "signing_key.retired" | "indicator.created" | "indicator.updated" | "indicator.withdrawn" | "indicator.extended" | "indicator.expired" | "indicator.purged" | "saved_feed.created" | "warninglist.entries_added" | "outcome.reported" | "delivery";
         /** @description Never an indicator's value or other content: those are purged after retention, the trail stays */
         AuditEntry: {
             action: components["schemas"]["AuditAction"];

@@ -165,6 +165,35 @@ t.test('every delivery path records who received which version, once per page', 
   t.match(axfr, { path: 'dns:axfr', actor_org: isp.orgId, subject: resolver.tsig_key.zone, detail: { serial: Number } });
 });
 
+t.test('TAXII, the link graph and outcomes are audited like every other path', async (t) => {
+  const [site, server] = await push([
+    { type: 'domain', value: 'audit-graph-site.tv', tlp: 'GREEN', relations: [{ type: 'hosted_on', target: { type: 'ipv4', value: '185.234.72.88' } }] },
+    { type: 'ipv4', value: '185.234.72.88', tlp: 'GREEN' },
+  ]);
+  const since = new Date().toISOString();
+  const taxii = { ...agency.auth, accept: 'application/taxii+json;version=2.1' };
+  const collections = json(await app.inject({ method: 'GET', url: '/taxii2/api/collections/', headers: taxii }));
+  const everything = collections.collections.find((c: { title: string }) => c.title === 'Everything').id as string;
+  t.equal((await app.inject({ method: 'GET', url: `/taxii2/api/collections/${everything}/objects/?limit=1000`, headers: taxii })).statusCode, 200);
+  t.equal((await app.inject({ method: 'GET', url: `/v1/indicators/${site!.id}/related`, headers: agency.auth })).statusCode, 200);
+  t.equal((await app.inject({ method: 'GET', url: `/v1/indicators/${site!.id}/network?format=stix`, headers: agency.auth })).statusCode, 200);
+  const reported = await app.inject({ method: 'POST', url: `/v1/indicators/${site!.id}/outcomes`, headers: agency.auth, payload: { action: 'false_positive', note: 'a legitimate broadcaster' } });
+  t.equal(reported.statusCode, 201);
+
+  const deliveries = (await audit(`&action=delivery&actor=${agency.clientId}&since=${encodeURIComponent(since)}`)).reverse();
+  t.same(deliveries.map((e) => e.path), ['taxii:objects', 'graph:related', 'graph:network:stix']);
+  t.ok(deliveries[0]!.indicators.some((i) => i.id === site!.id && i.version === 1), 'the TAXII page: each indicator with its version');
+  for (const graph of deliveries.slice(1)) {
+    t.same(graph.indicators.map((i) => i.id).sort(), [site!.id, server!.id].sort(), `${graph.path}: every node delivered`);
+  }
+  const events = await audit(`&indicator_id=${site!.id}&actor=${agency.clientId}&since=${encodeURIComponent(since)}`);
+  const outcome = events.find((e) => e.action === 'outcome.reported');
+  t.match(outcome, { actor_org: agency.orgId, indicators: [{ id: site!.id }], detail: { outcome_id: json(reported).id, action: 'false_positive' } });
+  t.notOk(JSON.stringify(outcome).includes('broadcaster'), 'the reporter\'s note stays out of the audit');
+  t.match(events.find((e) => e.action === 'indicator.updated'), { indicators: [{ id: site!.id, version: 2 }], detail: { via: 'outcome', disputed: true } },
+    'the dispute it caused, with the version it produced');
+});
+
 t.test('the log is read with filters and cursors; `delivered` counts organisations and countries, not who', async (t) => {
   const france = await createMember(app, admin, 'agency', 'FR');
   const spain = await createMember(app, admin, 'agency', 'ES');

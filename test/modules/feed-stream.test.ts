@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import postgres from 'postgres';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rows } from '../../src/db/client.js';
 import { startRuntime } from '../../src/runtime.js';
 import { adminToken, BOOTSTRAP_ID, BOOTSTRAP_SECRET, createMember, createTestApp, drainFeed, pushItems, type Member } from '../helpers/app.js';
 import { baseUrl, entriesOf, openStream, type SseStream } from '../helpers/sse.js';
@@ -67,6 +68,10 @@ t.test('a committed change arrives as an item event whose id is the feed cursor'
   t.same(JSON.parse(event!.data), polled, 'the very item GET /v1/feed serves');
   // The event id is a feed cursor: polling from it has nothing the stream did not send.
   t.same((await drainFeed(app, agency, { cursor: event!.id })).entries, [], 'the feed from the event id has nothing more');
+  // Recorded before it left (contract §7): the subscriber's client, the path, the version it received.
+  const recorded = await rows<{ versions: number[] }>(database.db, sql`
+    select versions from audit_log where action = 'delivery' and path = 'stream' and actor = ${agency.clientId} and ${pushed!.id}::uuid = any(indicator_ids)`);
+  t.same(recorded.map((r) => r.versions), [[1], [1]], 'each of the two streams that carried it recorded its delivery');
 });
 
 t.test('only what the subscriber may receive is sent: RED for another org, PAP for intermediaries, exclusions, filters', async (t) => {

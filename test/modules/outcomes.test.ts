@@ -10,6 +10,7 @@ import { rows } from '../../src/db/client.js';
 import { feedHorizon } from '../../src/modules/feeds/query.js';
 import { refreshZone } from '../../src/modules/dns/zones.js';
 import { recordOutcome } from '../../src/modules/outcomes/service.js';
+import { stixIndicatorId } from '../../src/domain/stix.js';
 import type { Caller, ScopeName } from '../../src/plugins/auth.js';
 import { heldWrite } from '../helpers/concurrency.js';
 import { adminToken, createMember, createTestApp, drainFeed, json, tokenFor, type Member } from '../helpers/app.js';
@@ -148,7 +149,7 @@ t.test('false_positive: disputed in every read and feed format, out of blocklist
   const feedAs = (format: string) => app.inject({ method: 'GET', url: `/v1/feed?format=${format}&cursor=${at}`, headers: agency.auth });
   t.match(JSON.parse((await feedAs('ndjson')).body.trim().split('\n')[0]!), { id, disputed: true }, 'ndjson');
   t.match(parseCsv((await feedAs('csv')).body, { columns: true }), [{ id, disputed: 'true' }], 'csv');
-  t.match(json(await feedAs('stix')).objects.find((o: { type: string }) => o.type === 'indicator'), { id: `indicator--${id}`, x_isop_disputed: true }, 'stix');
+  t.match(json(await feedAs('stix')).objects.find((o: { type: string }) => o.type === 'indicator'), { id: stixIndicatorId(id), x_isop_disputed: true }, 'stix');
   t.match((await drainFeed(app, isp, { cursor: ispStart.cursor })).entries, [{ id, disputed: true }], 'and the intermediary\'s feed');
 
   t.notOk((await blocklist()).includes('disputed-site.tv'), 'out of the blocklist');

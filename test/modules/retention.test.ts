@@ -87,6 +87,9 @@ t.test('a purge leaves the trail intact and the value unrecoverable through ever
   await read('intermediary: RPZ', '/v1/blocklist?format=rpz', isp);
   await read('intermediary: feed', '/v1/feed?limit=1000', isp);
   await read('secretariat: audit of it', `/v1/audit?indicator_id=${purged!.id}`, { auth: adminAuth });
+  await read('source: related', `/v1/indicators/${purged!.id}/related?depth=3`, partner);
+  await read('source: network as STIX', `/v1/indicators/${purged!.id}/network?format=stix`, partner);
+  t.same(await rows(db, sql`select value from indicator_links where indicator_id = ${purged!.id}::uuid`), [], 'nor do its links (relation targets, derived domains) stay in the graph');
   for (const [label, body] of bodies) {
     t.notOk(body.includes(SECRET), `${label}: the value is gone`);
     t.notOk(body.includes('screenshot of'), `${label}: so is its evidence`);

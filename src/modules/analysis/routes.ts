@@ -10,6 +10,7 @@ import { NetworkGraph, RelatedGraph } from '../../../schemas/analysis.js';
 import { callerOf } from '../../plugins/auth.js';
 import { notFound } from '../../plugins/problems.js';
 import { mayRead, network, related, type GraphRows } from './graph.js';
+import { recordDeliveries } from '../audit/log.js';
 
 const tags = ['analysis'];
 const STIX = 'application/stix+json;version=2.1';
@@ -57,7 +58,9 @@ export default async function analysisRoutes(app: FastifyInstance, opts: { db: D
     const { id } = request.params as { id: string };
     const q = request.query as { depth: number; limit: number; format: 'json' | 'stix' };
     if (!await mayRead(db, caller, id)) throw notFound('indicator');
-    return send(reply, q.format, { id, depth: q.depth }, await related(db, caller, id, q.depth, q.limit));
+    const found = await related(db, caller, id, q.depth, q.limit);
+    await recordDeliveries(db, caller, q.format === 'stix' ? 'graph:related:stix' : 'graph:related', found.delivered);
+    return send(reply, q.format, { id, depth: q.depth }, found);
   });
 
   app.get('/v1/indicators/:id/network', {
@@ -79,6 +82,7 @@ export default async function analysisRoutes(app: FastifyInstance, opts: { db: D
     const q = request.query as { limit: number; format: 'json' | 'stix' };
     if (!await mayRead(db, caller, id)) throw notFound('indicator');
     const found = await network(db, caller, id, q.limit);
+    await recordDeliveries(db, caller, q.format === 'stix' ? 'graph:network:stix' : 'graph:network', found.delivered);
     return send(reply, q.format, { id, members: found.members, by_type: found.byType, truncated: found.truncated }, found);
   });
 }

@@ -14,6 +14,7 @@
  *       what an organisation received: call it with exactly what the response holds (items and
  *       tombstones), BEFORE the response is sent. A failed record fails the request, so nothing
  *       leaves unrecorded. One statement per page, one row per 10,000 indicators.
+ *       (recordDeliveriesTo: the same page to several callers, still one statement.)
  *   deliveriesFrom(caller, path, select, detail?)
  *       the same as SQL: an INSERT taking `id, version` rows from `select`, to run as a
  *       data-modifying CTE — `with page as (…), delivered as (${deliveriesFrom(…, sql`select id, version from page`)})
@@ -21,8 +22,8 @@
  *       lists and lookups do this).
  *
  * Delivery paths in use: `read`, `list`, `lookup`, `feed:<format>`, `saved-feed:<format>`,
- * `blocklist:<format>`, `dns:axfr`, `dns:ixfr`. New read paths name theirs the same way
- * (`taxii`, `stream`, `graph` …).
+ * `blocklist:<format>`, `dns:axfr`, `dns:ixfr`, `stream`, `taxii:objects`, `taxii:object`,
+ * `graph:related`, `graph:network` (with `:stix` for a STIX bundle).
  *
  * Entries are written unhashed in the writer's own transaction (no lane every writer must pass
  * through); ./chain.ts numbers and hashes them afterwards. `configureAudit({ enabled: false })`
@@ -40,7 +41,7 @@ export const AUDIT_ACTIONS = [
   'org.created', 'client.created', 'client.revoked', 'client.tsig_rotated', 'dns_zone.updated',
   'sharing_group.created', 'sharing_group.updated', 'signing_key.added', 'signing_key.retired',
   'indicator.created', 'indicator.updated', 'indicator.withdrawn', 'indicator.extended', 'indicator.expired', 'indicator.purged',
-  'saved_feed.created', 'warninglist.entries_added',
+  'saved_feed.created', 'warninglist.entries_added', 'outcome.reported',
   'delivery',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -109,12 +110,20 @@ export interface Delivered { id: string; version: number }
 
 /** What `caller` received by `path`, before the response leaves: one statement, one row per 10,000. */
 export async function recordDeliveries(db: Executor, caller: AuditActor, path: string, items: readonly Delivered[], detail?: Record<string, unknown>): Promise<void> {
-  if (!enabled || items.length === 0) return;
+  await recordDeliveriesTo(db, [caller], path, items, detail);
+}
+
+/** The same page delivered to several callers at once (subscribers of a live stream sharing a page): still one statement. */
+export async function recordDeliveriesTo(db: Executor, callers: readonly AuditActor[], path: string, items: readonly Delivered[], detail?: Record<string, unknown>): Promise<void> {
+  if (!enabled || items.length === 0 || callers.length === 0) return;
   const values: SQL[] = [];
   for (let from = 0; from < items.length; from += MAX_INDICATORS_PER_ENTRY) {
     const slice = items.slice(from, from + MAX_INDICATORS_PER_ENTRY);
-    values.push(sql`(${caller.clientId}, ${caller.orgId}::uuid, 'delivery', ${path}, ${pgArray(slice.map((d) => d.id))}::uuid[],
-      ${`{${slice.map((d) => d.version).join(',')}}`}::int[], ${detailParam(detail)})`);
+    const ids = pgArray(slice.map((d) => d.id));
+    const versions = `{${slice.map((d) => d.version).join(',')}}`;
+    for (const caller of callers) {
+      values.push(sql`(${caller.clientId}, ${caller.orgId}::uuid, 'delivery', ${path}, ${ids}::uuid[], ${versions}::int[], ${detailParam(detail)})`);
+    }
   }
   await db.execute(sql`insert into audit_log (actor, actor_org, action, path, indicator_ids, versions, detail) values ${sql.join(values, sql`, `)}`);
 }

@@ -47,6 +47,9 @@ export async function purgeExpired(db: Database, options: { retentionDays: numbe
           "references" = '[]'::jsonb, withdrawn_reason = null, purged_at = now()
         from due where i.id = due.id
         returning i.id, i.version
+      ), unlinked as (
+        -- The link graph holds relation targets and values derived from the purged one.
+        delete from indicator_links l using purged where l.indicator_id = purged.id
       ), audited as (${audit})
       select count(*)::int as n from purged`);
     total += done?.n ?? 0;

@@ -32,6 +32,7 @@ import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, type FeedPosition } from '../../domain/cursor.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
+import { recordDeliveriesTo } from '../audit/log.js';
 import { badRequest, HttpProblem } from '../../plugins/problems.js';
 import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
 import { feedCursor, FeedQuery, feedFilters, feedPosition } from './routes.js';
@@ -243,7 +244,15 @@ class FeedStreams {
       const full = page.length === PAGE_ROWS;
       const next = nextPosition(after, page, full, horizon);
       const batch = this.render(page, next);
-      for (const s of group) if (!s.closed && same(s.position, after)) this.send(s, batch, next);
+      const recipients = group.filter((s) => !s.closed && same(s.position, after));
+      try {
+        // Recorded before it leaves (contract §7): a page whose record fails is not sent, and is tried again.
+        await recordDeliveriesTo(this.db, recipients.map((s) => s.caller), 'stream', batch.delivered);
+      } catch (err) {
+        this.log.warn({ err }, 'feed streams: deliveries not recorded, page held back');
+        return this.later(RETRY_AFTER_ERROR_MS);
+      }
+      for (const s of recipients) if (!s.closed) this.send(s, batch, next);
       if (full) this.again = true;
     });
     // A change was notified but is not below the horizon yet: whatever holds it back may end

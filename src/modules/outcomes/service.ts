@@ -16,6 +16,7 @@ import { currentState, outcomeVisibleTo, receivableBy } from '../../domain/visib
 import type { Caller } from '../../plugins/auth.js';
 import { badRequest, HttpProblem, notFound } from '../../plugins/problems.js';
 import { recordChanges } from '../feeds/change-log.js';
+import { recordIndicatorEvents } from '../audit/log.js';
 import type { FeedRow } from '../feeds/query.js';
 
 export interface OutcomeInput {
@@ -67,10 +68,11 @@ function outcomeOf(row: OutcomeRow): Outcome {
   };
 }
 
-/** Sets `disputed` on one indicator (locked by the caller), logging the change its recipients will see. */
-async function setDisputed(tx: Executor, indicatorId: string, disputed: boolean): Promise<void> {
+/** Sets `disputed` on one indicator (locked by the caller), logging the change its recipients will see, and auditing it. */
+async function setDisputed(tx: Executor, caller: Caller, indicatorId: string, disputed: boolean): Promise<void> {
   await recordChanges(tx, { which: [indicatorId], kind: 'updated', version: 'next' });
   await tx.execute(sql`update indicators set disputed = ${disputed}, version = version + 1, updated_at = now() where id = ${indicatorId}::uuid`);
+  await recordIndicatorEvents(tx, caller, { 'indicator.updated': [indicatorId] }, { via: 'outcome', disputed });
 }
 
 /**
@@ -102,14 +104,16 @@ export async function recordOutcome(tx: Executor, caller: Caller, indicatorId: s
   const refusal = actionRefusal(caller.orgKind, input.action);
   if (refusal) throw new HttpProblem(403, refusal);
 
-  if (input.action === 'false_positive' && !indicator.disputed) await setDisputed(tx, indicatorId, true);
-  if (confirming) await setDisputed(tx, indicatorId, false);
+  if (input.action === 'false_positive' && !indicator.disputed) await setDisputed(tx, caller, indicatorId, true);
+  if (confirming) await setDisputed(tx, caller, indicatorId, false);
 
   const id = uuidv7();
   await tx.execute(sql`
     insert into outcomes (id, indicator_id, source_org_id, reporter_org_id, reporter_client_id, action, occurred_at, note, case_ref, share_with_agencies)
     values (${id}::uuid, ${indicatorId}::uuid, ${indicator.source_org_id}::uuid, ${caller.orgId}::uuid, ${caller.clientId}, ${input.action},
       ${occurredAt}::timestamptz, ${input.note ?? null}, ${input.case_ref ?? null}, ${input.share_with_agencies ?? confirming})`);
+  // The outcome's own note and case reference are the reporter's words: the audit keeps what and who, not them.
+  await recordIndicatorEvents(tx, caller, { 'outcome.reported': [indicatorId] }, { outcome_id: id, action: input.action, share_with_agencies: input.share_with_agencies ?? confirming });
   const [row] = await rows<OutcomeRow>(tx, sql`${SELECT} where oc.id = ${id}::uuid`);
   return outcomeOf(row!);
 }

@@ -28,15 +28,10 @@ import {
 } from '../../../schemas/taxii.js';
 import { stixBatch, type StixBatch, type StixItemResult } from '../indicators/stix-intake.js';
 import { submitBatch } from '../indicators/submit.js';
+import { recordDeliveries } from '../audit/log.js';
 import { collectionResource, collectionsOf, type Collection } from './collections.js';
 import { objectsCost, pageObjects, readPage, type Page, type PageFilters } from './pages.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The indicator versions a TAXII response delivers (objects and object endpoints): the one place to record deliveries. */
-    deliveries?: Array<{ id: string; version: number }>;
-  }
-}
 
 export const TAXII_ROOT = '/taxii2/';
 export const API_ROOT = '/taxii2/api/';
@@ -292,7 +287,7 @@ export default async function taxiiRoutes(app: FastifyInstance, opts: { db: Data
   }, async (request, reply) => {
     const filters = filtersOf(request.query as Query);
     const read = await page(request, reply, 'objects', filters, 'objects');
-    request.deliveries = read.page.entries.map((e) => ({ id: e.entry.id, version: e.entry.version }));
+    await recordDeliveries(db, callerOf(request), 'taxii:objects', read.page.entries.map((e) => ({ id: e.entry.id, version: e.entry.version })));
     const objects = pageObjects(read.page, filters.types);
     return send(reply, 200, { ...paged(read), ...(objects.length ? { objects } : {}) });
   });
@@ -337,7 +332,7 @@ export default async function taxiiRoutes(app: FastifyInstance, opts: { db: Data
     if (!read.page.entries.length && !q.added_after && !q['match[version]'] && !q['match[spec_version]'] && !q.next) {
       throw new HttpProblem(404, 'No such object in this collection, or it is not yours to see.');
     }
-    request.deliveries = read.page.entries.map((e) => ({ id: e.entry.id, version: e.entry.version }));
+    await recordDeliveries(db, callerOf(request), 'taxii:object', read.page.entries.map((e) => ({ id: e.entry.id, version: e.entry.version })));
     const objects = pageObjects(read.page, undefined);
     return send(reply, 200, { ...paged(read), ...(objects.length ? { objects } : {}) });
   });
