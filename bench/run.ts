@@ -8,7 +8,9 @@
  * selected measures in order of the data set size they need (growing it by COPY between them),
  * and writes bench/results/<date>.json and bench/RESULTS.md. See bench/measures/index.ts.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { encodeCursor } from '../src/domain/cursor.js';
 import { Dataset } from './lib/dataset.js';
 import { connect, databaseUrl, dropDatabase, recreateDatabase, serverInfo, tableSizes } from './lib/db.js';
@@ -69,9 +71,13 @@ async function main() {
   const measures: Measure[] = only ? MEASURES.filter((m) => only.includes(m.name)) : MEASURES;
   if (only && measures.length !== only.length) throw new Error(`--only: known measures are ${MEASURES.map((m) => m.name).join(', ')}`);
   const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = a.db ?? 'isop_bench';
+  // Defaults of their own per checkout (worktree): two checkouts benchmarking at once must not
+  // drop each other's database or fight for one port.
+  const checkout = basename(ROOT.replace(/\/$/, ''));
+  const own = checkout === 'main' ? '' : `_${checkout.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+  const dbName = a.db ?? `isop_bench${own}`;
   const url = databaseUrl(base, dbName);
-  const port = Number(a.port ?? 3999);
+  const port = Number(a.port ?? 3999 - (own ? 1 + (createHash('sha256').update(checkout).digest()[0]! % 200) : 0));
 
   if (a['no-build'] !== 'true') buildServer(log);
   log(`scale ${scale.name}, runs ${runs}, measures ${measures.map((m) => m.name).join(', ')}`);
