@@ -101,6 +101,7 @@ export const graph: Measure = {
   steps: (scale) => [
     {
       label: 'graph: ingest with link derivation on vs off',
+      repeat: false,
       at: 0,
       async run(ctx) {
         const { fleet, dataset } = ctx;
@@ -150,6 +151,7 @@ export const graph: Measure = {
     },
     {
       label: 'graph: /network on a 50,000-member component',
+      repeat: false,
       at: 'last',
       async run(ctx, run) {
         const members = await buildComponent(ctx);
@@ -174,6 +176,7 @@ export const graph: Measure = {
     },
     {
       label: 'graph: /related at depth 3',
+      repeat: false,
       at: 'last',
       async run(ctx, run) {
         const members = await buildComponent(ctx);

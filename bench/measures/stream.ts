@@ -23,6 +23,7 @@ export const stream: Measure = {
   description: '100 SSE subscribers on loopback; one partner pushes one indicator at a time that all of them receive.',
   steps: (scale) => [{
     label: 'stream latency',
+    repeat: false,
     at: scale.feedLevel,
     async run(ctx, run) {
       const { fleet, api } = ctx;
