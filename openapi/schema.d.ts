@@ -334,7 +334,7 @@ export interface paths {
         };
         /**
          * The caller's change feed: items and tombstones after a cursor, gap-free
-         * @description Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). `format=` wins over the Accept header.
+         * @description Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). `format=` wins over the Accept header. JSON, CSV and STIX pages carry an ETag: If-None-Match with it answers 304.
          */
         get: operations["getFeed"];
         put?: never;
@@ -3512,6 +3512,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The page is the one in If-None-Match (its ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
             400: {
                 headers: {
@@ -3858,6 +3865,13 @@ export interface operations {
                     "application/x-ndjson": string;
                     "text/csv": string;
                 };
+            };
+            /** @description The page is the one in If-None-Match (its ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: a parameter, property or value the schema does not allow (`errors` names each) */
             400: {

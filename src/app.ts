@@ -161,7 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('linkDerivation', config.linkDerivation);
   await app.register(indicatorRoutes, { db: database.db, cursorKey });
   await app.register(feedPositions, { db: database.db, cursorKey }); // before the feeds: it follows their pages
-  await app.register(feedRoutes, { db: database.db, cursorKey, rpz: config.rpz });
+  await app.register(feedRoutes, { db: database.db, ...(database.pg ? { pg: database.pg } : {}), cursorKey, rpz: config.rpz, pages: config.feedPages });
   await app.register(feedStreamRoutes, { database, cursorKey, stream: config.stream });
   await app.register(dnsRoutes, { db: database.db, zones });
   await app.register(outcomeRoutes, { db: database.db, cursorKey });

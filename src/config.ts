@@ -65,6 +65,8 @@ export interface Config {
   tsigSealKeys: Buffer[];
   /** The live feed (GET /v1/feed/stream): heartbeats, the bound on a subscriber's unsent bytes, how many streams. */
   stream: StreamConfig;
+  /** Feed pages (GET /v1/feed, saved feeds): how many are built at once per node, and the shared page cache. */
+  feedPages: FeedPagesConfig;
   /** Keep the link graph's derived links at ingest (src/modules/analysis/links.ts); false only to measure or bulk-load without them. */
   linkDerivation: boolean;
   /** Days after expiry or withdrawal before an indicator's content is purged (src/modules/audit/retention.ts). */
@@ -83,6 +85,15 @@ export interface StreamConfig {
   /** Open streams per client (429 beyond) and per node (503 beyond). */
   maxPerClient: number;
   maxPerNode: number;
+}
+
+export interface FeedPagesConfig {
+  /** Pages built at once per node (FEED_PAGE_CONCURRENCY); more wait their turn instead of all slowing down together. */
+  concurrency: number;
+  /** Bytes of finished pages kept for other clients of the same organisation (FEED_CACHE_BYTES; 0: no cache). */
+  cacheBytes: number;
+  /** How long a cached page may be served, ms (FEED_CACHE_TTL_MS). */
+  cacheTtlMs: number;
 }
 
 export interface RpzConfig {
@@ -242,6 +253,11 @@ export function loadConfig(env: Env = process.env): Config {
       bufferBytes: integer(env, 'STREAM_BUFFER_BYTES', 1024 * 1024, 1, 64 * 1024 * 1024),
       maxPerClient: integer(env, 'STREAM_MAX_PER_CLIENT', 10, 1, 10_000),
       maxPerNode: integer(env, 'STREAM_MAX_PER_NODE', 2_000, 1, 100_000),
+    },
+    feedPages: {
+      concurrency: integer(env, 'FEED_PAGE_CONCURRENCY', 4, 1, 1_000),
+      cacheBytes: integer(env, 'FEED_CACHE_BYTES', 64 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
+      cacheTtlMs: integer(env, 'FEED_CACHE_TTL_MS', 5_000, 1, 600_000),
     },
     linkDerivation: oneOf(env, 'LINK_DERIVATION', ['true', 'false'] as const, 'true') === 'true',
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),

@@ -118,6 +118,16 @@ export const indicators = pgTable('indicators', {
   valueHash: text('value_hash'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  /**
+   * The indicator as every recipient that is not its source sees it in a feed, stored as text at
+   * write time by a trigger (migrations/0011_feed_json_trigger.sql) on every insert and update, in two
+   * parts around what is spliced in at read time (src/modules/indicators/view.ts, `feedItemJson`):
+   * `feed_mid` from `"type"` to `"evidence"`, `feed_tail` from `"disputed"` to the closing brace.
+   * The id, version and status (it depends on now()) go before, the source (its organisation's
+   * name may change) in between.
+   */
+  feedMid: text('feed_mid'),
+  feedTail: text('feed_tail'),
 }, (t) => [
   uniqueIndex('indicators_natural_key').on(t.sourceOrgId, t.type, t.platform, t.value),
   index('indicators_observable_idx').on(t.type, t.value),

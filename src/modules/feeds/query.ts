@@ -6,11 +6,13 @@
  * (xid, pos) order and only from transactions older than every running one.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Sql as PgClient } from 'postgres';
 import { rows, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, horizonOf, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
-import { indicatorJson, tombstoneJson } from '../indicators/view.js';
+import { feedItemJson, tombstoneJson } from '../indicators/view.js';
 
 export interface FeedFilters {
   types?: string[];
@@ -65,7 +67,11 @@ function matchesFilters(filters: FeedFilters, columns: FilterColumns): SQL {
   return sql.join(where, sql` and `);
 }
 
-export interface FeedRow { xid: string; pos: number; id: string; version: number; json: string }
+export interface FeedRow {
+  xid: string; pos: number; id: string; version: number; json: string;
+  /** The caller is the indicator's source (or the secretariat): the row shows its own view. */
+  owned?: boolean;
+}
 
 /**
  * One window of the feed: changes in (after, upTo] below `horizon`, at most `limit` rows.
@@ -77,7 +83,7 @@ export interface FeedRow { xid: string; pos: number; id: string; version: number
  * it is not an item now. So a consumer that received an item gets its tombstone whatever its
  * filters, and nobody gets a tombstone for what it never could receive.
  */
-export async function feedRows(db: Executor, caller: CallerIdentity, filters: FeedFilters, window: {
+export interface FeedWindow {
   after: FeedPosition; horizon: string; limit: number; upTo?: FeedPosition; positionsOnly?: boolean;
   /** Only these indicators. */
   ids?: readonly string[];
@@ -86,7 +92,39 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
    * collection holds an object once, at the last time it was added).
    */
   latestOnly?: boolean;
-}): Promise<FeedRow[]> {
+}
+
+export async function feedRows(db: Executor, caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): Promise<FeedRow[]> {
+  return rows<FeedRow>(db, feedQuery(caller, filters, window));
+}
+
+const dialect = new PgDialect();
+
+/**
+ * The rows of one window in chunks of at most `chunk`, from one query: through a server-side
+ * cursor when a postgres.js client is given (one plan, one walk of the log), otherwise (PGlite)
+ * by keyset queries of `chunk` rows each. Stops early when the consumer stops iterating.
+ */
+export async function* feedRowChunks(db: Executor, pg: PgClient | undefined, caller: CallerIdentity, filters: FeedFilters,
+  window: FeedWindow, chunk: number): AsyncGenerator<FeedRow[]> {
+  if (pg) {
+    const query = dialect.sqlToQuery(feedQuery(caller, filters, window));
+    for await (const batch of pg.unsafe(query.sql, query.params as never[]).cursor(chunk)) yield batch as unknown as FeedRow[];
+    return;
+  }
+  let from = window.after;
+  for (let left = window.limit; left > 0;) {
+    const want = Math.min(chunk, left);
+    const batch = await feedRows(db, caller, filters, { ...window, after: from, limit: want });
+    if (batch.length) yield batch;
+    if (batch.length < want) return;
+    left -= batch.length;
+    const last = batch[batch.length - 1]!;
+    from = { xid: last.xid, pos: Number(last.pos) };
+  }
+}
+
+function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): SQL {
   const item = sql`(${receivableBy(caller, currentState('i'))} and ${matchesFilters(filters, CURRENT)})`;
   const formerlyAt = (change: string) => sql`(${receivableBy(caller, previousState(change, 'i'))} and ${matchesFilters(filters, previousColumns(change))})`;
   // A group membership change concerns only the organisations that joined or left.
@@ -107,15 +145,16 @@ export async function feedRows(db: Executor, caller: CallerIdentity, filters: Fe
   ];
   const payload = window.positionsOnly
     ? sql`''`
-    : sql`case when ${item} then ${indicatorJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
-  return rows<FeedRow>(db, sql`
-    select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json
+    : sql`case when ${item} then ${feedItemJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
+  return sql`
+    select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json,
+      ${caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`} as owned
     from indicator_changes c
     join indicators i on i.id = c.indicator_id
     join orgs o on o.id = i.source_org_id
     where ${sql.join(where, sql` and `)}
     order by c.xid, c.pos
-    limit ${window.limit}`);
+    limit ${window.limit}`;
 }
 
 /** Where a consumer stands after a page: its last row, or — when the page was not full — the horizon. */

@@ -11,7 +11,8 @@ import { csvHeader, csvRow } from '../../domain/csv.js';
 import { decodeCursor, encodeCursor, type FeedPosition } from '../../domain/cursor.js';
 import { toBlocklist, BLOCKLIST_FORMATS, BLOCKLIST_TYPES, type BlocklistEntry, type BlocklistFormat, type BlocklistType } from '../../domain/blocklist.js';
 import { DEFAULT_SOA_TIMERS, isDnsName, policyTarget, RPZ_POLICIES, RPZ_TYPES, rpzZoneText, serialFor, type RpzPolicy } from '../../domain/rpz.js';
-import type { RpzConfig } from '../../config.js';
+import type { FeedPagesConfig, RpzConfig } from '../../config.js';
+import type { Sql as PgClient } from 'postgres';
 import { pgArray } from '../../db/sql.js';
 import { withRetry } from '../../db/transaction.js';
 import { toStixBundle } from '../../domain/stix.js';
@@ -21,7 +22,8 @@ import { IdParams, problemResponses, StringEnum } from '../../../schemas/common.
 import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js';
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
-import { FEED_START, feedHorizon, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
+import { etagOf, matchesEtag, PageCache, pageKey, Semaphore } from './page-cache.js';
+import { FEED_START, feedHorizon, feedRowChunks, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
 import { recordAudit, recordDeliveries } from '../audit/log.js';
 
 const tags = ['feeds'];
@@ -85,6 +87,9 @@ const feedPageResponse = {
   },
 };
 
+/** JSON, CSV and STIX pages carry an ETag; If-None-Match naming it answers 304 (and is not a delivery). */
+const notModified = Type.Null({ description: 'The page is the one in If-None-Match (its ETag)' });
+
 type FeedQueryValue = { cursor?: string; limit: number; format?: Format; types?: string; sectors?: string; tlp?: string; min_confidence?: number; include_shared?: boolean };
 
 /** The filters of a feed query (GET /v1/feed, its stream): comma-separated lists checked against their values. */
@@ -107,8 +112,16 @@ export function feedPosition(cursor: string, cursorKey: Buffer): FeedPosition | 
 
 export const feedCursor = (p: FeedPosition, cursorKey: Buffer) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
 
-export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; rpz: RpzConfig }) {
-  const { db, cursorKey, rpz: rpzConfig } = opts;
+export default async function feedRoutes(app: FastifyInstance, opts: {
+  db: Database; cursorKey: Buffer; rpz: RpzConfig;
+  /** postgres.js client behind `db`, for server-side cursors; undefined on PGlite. */
+  pg?: PgClient;
+  pages?: FeedPagesConfig;
+}) {
+  const { db, pg, cursorKey, rpz: rpzConfig } = opts;
+  const pages = opts.pages ?? { concurrency: 4, cacheBytes: 64 * 1024 * 1024, cacheTtlMs: 5_000 };
+  const building = new Semaphore(pages.concurrency);
+  const cache = new PageCache(pages.cacheBytes, pages.cacheTtlMs);
 
   const decodePosition = (cursor: string | undefined): FeedPosition => {
     if (cursor === undefined) return FEED_START;
@@ -121,70 +134,99 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
   /**
    * Answers one page of the feed for the caller with the given filters, in the negotiated format.
    * `via` names the path in the audit (`feed`, `saved-feed`): the page is recorded as delivered before it is sent.
+   * At most `feedPages.concurrency` pages are built at once on this node; the others wait for a turn.
    */
   async function servePage(request: FastifyRequest, reply: FastifyReply, filters: FeedFilters, q: { cursor?: string; limit: number; format?: Format },
     via: { path: 'feed' | 'saved-feed'; detail?: Record<string, unknown> } = { path: 'feed' }) {
     const caller = callerOf(request);
     const format = negotiate(request, q.format);
     const after = decodePosition(q.cursor);
-    const horizon = await feedHorizon(db);
-    const keep = firstPerIndicator();
+    const release = await building.acquire();
+    let streaming = false;
+    try {
+      const key = cache.enabled && format !== 'ndjson' && caller.orgKind !== 'secretariat' ? pageKey(caller, filters, after, q.limit, format) : undefined;
+      const cached = key ? await cache.get(db, key) : undefined;
+      if (cached) {
+        reply.header('x-feed-cache', 'hit');
+        return await sendBuilt(request, reply, caller, via, format, cached.body, cached.etag, cached.cursor, true, cached.delivered);
+      }
+      const horizon = await feedHorizon(db);
+      const keep = firstPerIndicator();
 
-    if (format === 'ndjson') {
-      // Fix the page's end first (positions only), so the next cursor can go in a header,
-      // then stream the page in chunks.
-      const bounds = await feedRows(db, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
-      const full = bounds.length === q.limit;
-      const next = nextPosition(after, bounds, full, horizon);
-      const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
-      // Recorded from the page's bounds, before the first line leaves; an indicator changed since is
-      // streamed as it is now and recorded at its new version by the page that carries that change.
-      await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
-      reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
-      if (!bounds.length) return reply.send('');
-      async function* lines() {
-        let from = after;
-        for (;;) {
-          const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: STREAM_CHUNK, upTo });
-          if (!chunk.length) return;
-          yield chunk.filter(keep).map((r) => r.json + '\n').join('');
-          if (chunk.length < STREAM_CHUNK) return;
-          const last = chunk[chunk.length - 1]!;
-          from = { xid: last.xid, pos: Number(last.pos) };
+      if (format === 'ndjson') {
+        // Fix the page's end first (positions only), so the next cursor can go in a header,
+        // then stream the page from one query (a server-side cursor on PostgreSQL).
+        const bounds = await feedRows(db, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
+        const full = bounds.length === q.limit;
+        const next = nextPosition(after, bounds, full, horizon);
+        const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
+        // Recorded from the page's bounds, before the first line leaves; an indicator changed since is
+        // streamed as it is now and recorded at its new version by the page that carries that change.
+        await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
+        reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
+        if (!bounds.length) return reply.send('');
+        const chunks = feedRowChunks(db, pg, caller, filters, { after, horizon, limit: bounds.length, upTo }, STREAM_CHUNK);
+        async function* lines() {
+          try {
+            for await (const chunk of chunks) yield chunk.filter(keep).map((r) => r.json + '\n').join('');
+          } finally {
+            release();
+          }
         }
+        const body = Readable.from(lines());
+        // A client that goes away ends the query (the generator's finally) and frees the turn.
+        body.on('close', () => { void chunks.return(undefined); release(); });
+        streaming = true;
+        return reply.send(body);
       }
-      return reply.send(Readable.from(lines()));
-    }
 
-    // Read in chunks and stop at a byte budget as well as at `limit`: a page of heavy indicators
-    // ends early (has_more stays true) instead of growing to hundreds of megabytes.
-    const budget = format === 'stix' ? STIX_PAGE_BYTES : PAGE_BYTES;
-    const page: FeedRow[] = [];
-    let bytes = 0;
-    let full = false;
-    for (let from = after; ;) {
-      const want = Math.min(STREAM_CHUNK, q.limit - page.length);
-      const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: want });
-      for (const row of chunk) {
-        page.push(row);
-        bytes += row.json.length;
-        if (bytes >= budget) break;
+      // Read in chunks and stop at a byte budget as well as at `limit`: a page of heavy indicators
+      // ends early (has_more stays true) instead of growing to hundreds of megabytes.
+      const budget = format === 'stix' ? STIX_PAGE_BYTES : PAGE_BYTES;
+      const page: FeedRow[] = [];
+      let bytes = 0;
+      let full = false;
+      const chunks = feedRowChunks(db, pg, caller, filters, { after, horizon, limit: q.limit }, STREAM_CHUNK);
+      try {
+        reading: for await (const chunk of chunks) {
+          for (const row of chunk) {
+            page.push(row);
+            bytes += row.json.length;
+            if (bytes >= budget) break reading;
+          }
+        }
+      } finally {
+        await chunks.return(undefined);
       }
-      if (page.length === q.limit || bytes >= budget) { full = true; break; }
-      if (chunk.length < want) break;
-      const last = chunk[chunk.length - 1]!;
-      from = { xid: last.xid, pos: Number(last.pos) };
+      full = page.length === q.limit || bytes >= budget;
+      const cursor = encodePosition(nextPosition(after, page, full, horizon));
+      const entries: FeedRow[] = page.filter(keep);
+      let body: string;
+      if (format === 'json') body = `{"items":[${entries.map((r) => r.json).join(',')}],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`;
+      else {
+        const parsed = entries.map((r) => JSON.parse(r.json) as FeedEntry);
+        body = format === 'csv' ? csvHeader() + parsed.map(csvRow).join('') : JSON.stringify(toStixBundle(parsed));
+      }
+      const delivered = entries.map((r) => ({ id: r.id, version: r.version }));
+      const etag = etagOf(body);
+      // Only a full page (every row below the horizon) without the caller's own view of a row.
+      if (key && full && !page.some((r) => r.owned)) {
+        cache.set(key, { body, etag, media: MEDIA[format], cursor, horizon, delivered, at: Date.now() });
+      }
+      return await sendBuilt(request, reply, caller, via, format, body, etag, cursor, full, delivered);
+    } finally {
+      if (!streaming) release();
     }
-    const cursor = encodePosition(nextPosition(after, page, full, horizon));
-    const entries: FeedRow[] = page.filter(keep);
-    await recordDeliveries(db, caller, `${via.path}:${format}`, entries, via.detail);
-    reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).type(MEDIA[format]);
-    if (format === 'json') {
-      return reply.send(`{"items":[${entries.map((r) => r.json).join(',')}],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`);
-    }
-    const parsed = entries.map((r) => JSON.parse(r.json) as FeedEntry);
-    if (format === 'csv') return reply.send(csvHeader() + parsed.map(csvRow).join(''));
-    return reply.send(JSON.stringify(toStixBundle(parsed)));
+  }
+
+  /** Sends a built page (or 304 when the caller holds it already), recording the delivery first. */
+  async function sendBuilt(request: FastifyRequest, reply: FastifyReply, caller: Caller, via: { path: string; detail?: Record<string, unknown> },
+    format: Format, body: string, etag: string, cursor: string, full: boolean, delivered: Array<{ id: string; version: number }>) {
+    reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).header('etag', etag).header('cache-control', 'private, no-cache');
+    // Not on 304: the caller holds these already (as for blocklists).
+    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    await recordDeliveries(db, caller, `${via.path}:${format}`, delivered, via.detail);
+    return reply.type(MEDIA[format]).send(body);
   }
 
   app.get('/v1/feed', {
@@ -192,9 +234,9 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     schema: {
       tags, operationId: 'getFeed', summary: 'The caller\'s change feed: items and tombstones after a cursor, gap-free',
       description: 'Formats: json (default), ndjson (streamed; next cursor in X-Next-Cursor), csv, stix (STIX 2.1 bundle). ' +
-        '`format=` wins over the Accept header.',
+        '`format=` wins over the Accept header. JSON, CSV and STIX pages carry an ETag: If-None-Match with it answers 304.',
       querystring: FeedQuery,
-      response: { 200: feedPageResponse, ...problemResponses(400, 401, 403, 429) },
+      response: { 200: feedPageResponse, 304: notModified, ...problemResponses(400, 401, 403, 429) },
     },
   }, async (request, reply) => {
     const q = request.query as FeedQueryValue;
@@ -231,7 +273,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     schema: {
       tags, operationId: 'getSavedFeedItems', summary: 'A saved feed\'s items: same cursor and formats as /v1/feed',
       params: IdParams, querystring: Type.Object(FeedQueryBase, { additionalProperties: false }),
-      response: { 200: feedPageResponse, ...problemResponses(400, 401, 403, 404) },
+      response: { 200: feedPageResponse, 304: notModified, ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
     const caller = callerOf(request);

@@ -7,7 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 
 const ts = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then date_trunc('hour', i.updated_at) else i.updated_at end)`);
+const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then date_trunc('hour', i.updated_at, 'UTC') else i.updated_at end)`);
 
 
 /**
@@ -39,6 +39,22 @@ export function indicatorJson(caller: CallerIdentity): SQL {
       'created_at', ${ts('i.created_at')}, 'withdrawn_reason', i.withdrawn_reason)
     else json_build_object(${common},
       'source', case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name) end, ${recipientTail}) end)::text`;
+}
+
+/**
+ * A feed item (the indicator is receivable now) as `caller` sees it: the same JSON as
+ * `indicatorJson`, byte for byte. For a caller other than the source and the secretariat it is
+ * the text stored at write time (`feed_mid`, `feed_tail`, see migrations/0011_feed_json_trigger.sql)
+ * with what depends on the moment (the status) and on the source organisation (its name) spliced
+ * in; the source's and the secretariat's views, with their extra keys, are built here as always.
+ */
+export function feedItemJson(caller: CallerIdentity): SQL {
+  if (caller.orgKind === 'secretariat') return indicatorJson(caller);
+  const stored = sql`('{"id" : "' || i.id::text || '", "version" : ' || i.version::text || ', "status" : "' || ${effectiveStatus()} || '", '
+    || i.feed_mid || ', "source" : '
+    || (case when i.attribution = 'named' then json_build_object('org_id', o.id, 'name', o.name)::text else 'null' end)
+    || ', ' || i.feed_tail)`;
+  return sql`(case when i.source_org_id = ${caller.orgId}::uuid then ${indicatorJson(caller)} else ${stored} end)`;
 }
 
 /**
