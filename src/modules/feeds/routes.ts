@@ -107,8 +107,14 @@ export function feedPosition(cursor: string, cursorKey: Buffer): FeedPosition | 
 
 export const feedCursor = (p: FeedPosition, cursorKey: Buffer) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
 
-export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer; rpz: RpzConfig }) {
+/**
+ * `readDb`: where pages and blocklists are read (a replica, when there is one: see src/domain/cursor.ts
+ * for why its pages are gap-free too); `db` takes every write, deliveries included, and the saved
+ * feeds themselves (one just created must be found at once).
+ */
+export default async function feedRoutes(app: FastifyInstance, opts: { db: Database; readDb?: Database; cursorKey: Buffer; rpz: RpzConfig }) {
   const { db, cursorKey, rpz: rpzConfig } = opts;
+  const readDb = opts.readDb ?? db;
 
   const decodePosition = (cursor: string | undefined): FeedPosition => {
     if (cursor === undefined) return FEED_START;
@@ -127,13 +133,13 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const caller = callerOf(request);
     const format = negotiate(request, q.format);
     const after = decodePosition(q.cursor);
-    const horizon = await feedHorizon(db);
+    const horizon = await feedHorizon(readDb);
     const keep = firstPerIndicator();
 
     if (format === 'ndjson') {
       // Fix the page's end first (positions only), so the next cursor can go in a header,
       // then stream the page in chunks.
-      const bounds = await feedRows(db, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
+      const bounds = await feedRows(readDb, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
       const full = bounds.length === q.limit;
       const next = nextPosition(after, bounds, full, horizon);
       const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
@@ -145,7 +151,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
       async function* lines() {
         let from = after;
         for (;;) {
-          const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: STREAM_CHUNK, upTo });
+          const chunk = await feedRows(readDb, caller, filters, { after: from, horizon, limit: STREAM_CHUNK, upTo });
           if (!chunk.length) return;
           yield chunk.filter(keep).map((r) => r.json + '\n').join('');
           if (chunk.length < STREAM_CHUNK) return;
@@ -164,7 +170,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     let full = false;
     for (let from = after; ;) {
       const want = Math.min(STREAM_CHUNK, q.limit - page.length);
-      const chunk = await feedRows(db, caller, filters, { after: from, horizon, limit: want });
+      const chunk = await feedRows(readDb, caller, filters, { after: from, horizon, limit: want });
       for (const row of chunk) {
         page.push(row);
         bytes += row.json.length;
@@ -279,7 +285,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: { db: Datab
     const family = q.type === 'ipv4' ? sql` or (i.type = 'cidr' and position(':' in i.value) = 0)`
       : q.type === 'ipv6' ? sql` or (i.type = 'cidr' and position(':' in i.value) > 0)` : sql``;
     // Every indicator behind the values (a value two sources reported is one entry, two deliveries).
-    const found = await rows<BlocklistEntry & { id: string; version: number }>(db, sql`
+    const found = await rows<BlocklistEntry & { id: string; version: number }>(readDb, sql`
       select i.type, i.value, i.id, i.version from indicators i
       where (i.type = any(${pgArray(types)}::text[])${family}) and ${receivableBy(caller, currentState())} and not i.disputed
         ${q.include_shared ? sql`` : sql`and cardinality(i.shared_infrastructure) = 0`}
