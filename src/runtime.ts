@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
-import { migrate, openDatabase, type DatabaseHandle } from './db/client.js';
+import { sql } from 'drizzle-orm';
+import { ConfigError, type Config } from './config.js';
+import { migrate, openDatabase, rows, type DatabaseHandle } from './db/client.js';
 import { loadKeyRing } from './modules/identity/keys.js';
 import { bootstrapSecretariat } from './modules/identity/service.js';
 import { loadWarninglists } from './modules/indicators/warninglists.js';
@@ -31,6 +32,7 @@ export async function startRuntime(config: Config, options: {
   const readDatabase = options.readDatabase
     ?? (config.databaseReadUrl ? await openDatabase({ url: config.databaseReadUrl }) : undefined);
   await migrate(database);
+  if (readDatabase) await checkReplica(database, readDatabase);
   configureAudit({ enabled: config.auditEnabled }); // process-wide: before the bootstrap, which is audited too
   const created = await bootstrapSecretariat(database.db, {
     ...(config.bootstrapClientId ? { clientId: config.bootstrapClientId } : {}),
@@ -42,4 +44,19 @@ export async function startRuntime(config: Config, options: {
   app.addHook('onClose', async () => { await Promise.all([database.close(), readDatabase?.close()]); });
   const generated = created && !config.bootstrapClientSecret ? { client_id: created.client_id, client_secret: created.client_secret } : null;
   return { app, database, readDatabase, bootstrap: generated };
+}
+
+/**
+ * The read database must be the primary's own cluster: a physical (streaming) standby of it, or
+ * the primary itself. The feed's cursors are transaction ids of the primary, which a standby
+ * shares (src/domain/cursor.ts); a logical replica has transaction ids of its own, against which
+ * those cursors mean nothing — refused at start.
+ */
+export async function checkReplica(primary: Pick<DatabaseHandle, 'db'>, replica: Pick<DatabaseHandle, 'db'>): Promise<void> {
+  const system = sql`select system_identifier::text as id from pg_control_system()`;
+  const [[ours], [theirs]] = await Promise.all([rows<{ id: string }>(primary.db, system), rows<{ id: string }>(replica.db, system)]);
+  if (ours?.id !== theirs?.id) {
+    throw new ConfigError('DATABASE_READ_URL', `is not a streaming replica of DATABASE_URL (its system identifier is ${theirs?.id}, the primary's ${ours?.id}): ` +
+      'a logical replica or another server has transaction ids of its own, and feed cursors are the primary\'s');
+  }
 }

@@ -20,7 +20,7 @@ import { loggerOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { horizonOf } from '../../src/domain/cursor.js';
 import { feedHorizon } from '../../src/modules/feeds/query.js';
-import { startRuntime } from '../../src/runtime.js';
+import { checkReplica, startRuntime } from '../../src/runtime.js';
 import { adminToken, BOOTSTRAP_ID, BOOTSTRAP_SECRET, createMember, drainFeed, isolatedDatabase, json, pushItems } from '../helpers/app.js';
 import { replicaUnavailable, startReplica } from '../helpers/replica.js';
 
@@ -140,6 +140,7 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     const [snapshot] = await standby<{ xmin: string; xmax: string; xip: string[] }[]>`
       select pg_snapshot_xmin(s)::text as xmin, pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) as x) as xip
       from pg_current_snapshot() as s`;
+    t.comment(`standby snapshot: ${JSON.stringify(snapshot)}`);
     t.ok(BigInt(horizonOf(snapshot!, [])) > b, 'the primary\'s rule, without the primary\'s backends to see, would pass T1 (the gap)');
     const horizon = BigInt(await feedHorizon(readDatabase!.db));
     t.ok(horizon <= BigInt(a), `the replica's horizon (${horizon}) stays at or below T1 (${a})`);
@@ -153,5 +154,12 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     const { entries } = await drainFeed(app, isp, { cursor: page.next_cursor });
     t.same(entries.map((e: { id: string }) => e.id), [first!.id, third!.id], 'once replayed, both arrive, in order: no gap');
     t.notOk(logs.some((l) => /"level":(50|60)/.test(l)), 'nothing was logged as an error');
+  });
+
+  await t.test('the read database must be the primary\'s own cluster: a logical replica or another server is refused', async (t) => {
+    await t.resolves(checkReplica(handle, readDatabase!), 'the standby passes');
+    await t.resolves(checkReplica(handle, handle), 'so does the primary itself');
+    const elsewhere = { db: { execute: async () => [{ id: '1' }] } } as unknown as Parameters<typeof checkReplica>[1];
+    await t.rejects(checkReplica(handle, elsewhere), /DATABASE_READ_URL is not a streaming replica of DATABASE_URL/);
   });
 });
