@@ -22,6 +22,7 @@ import { horizonOf } from '../../src/domain/cursor.js';
 import { feedHorizon } from '../../src/modules/feeds/query.js';
 import { checkReplica, startRuntime } from '../../src/runtime.js';
 import { adminToken, BOOTSTRAP_ID, BOOTSTRAP_SECRET, createMember, drainFeed, isolatedDatabase, json, pushItems } from '../helpers/app.js';
+import { until } from '../helpers/bind.js';
 import { replicaUnavailable, startReplica } from '../helpers/replica.js';
 
 const base = process.env.DATABASE_URL;
@@ -33,10 +34,9 @@ const cursorXid = (cursor: string) => BigInt(JSON.parse(Buffer.from(cursor.split
 
 t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: unavailable ?? false }, async (t) => {
   const replica = await startReplica(base!);
-  let closeApp = async () => {};
+  // Teardowns run last registered first: the app, then its database, then the standby.
   t.teardown(async () => {
     if (!t.passing()) t.comment(`standby log:\n${replica.log().slice(-4000)}`);
-    await closeApp();
     await replica.stop();
   });
 
@@ -52,8 +52,8 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const { app, readDatabase } = await startRuntime(config, { database: handle, logger: loggerOptions(config.logLevel, stream) });
+  t.teardown(() => app.close());
   await app.ready();
-  closeApp = async () => { await app.close(); };
   t.ok(readDatabase, 'a second pool is opened for the replica');
   const [onReplica] = await readDatabase!.pg!<{ standby: boolean }[]>`select pg_is_in_recovery() as standby`;
   t.equal(onReplica!.standby, true, 'the read pool is connected to the standby');
@@ -62,6 +62,15 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
   t.teardown(() => primary.end({ timeout: 5 }));
   const changeXid = async (id: string) => BigInt((await primary<{ xid: string }[]>`
     select max(xid::text::numeric)::text as xid from indicator_changes where indicator_id = ${id}::uuid`)[0]!.xid);
+  /**
+   * Waits (bounded) until the replica serves changes of transaction `xid`: replayed, and every
+   * older transaction of the primary's server — of any database, other tests' too — finished in
+   * what was replayed (src/domain/cursor.ts). Replay must be running.
+   */
+  const served = async (xid: bigint) => {
+    await replica.catchUp();
+    await until(`the replica's horizon to pass ${xid}`, async () => BigInt(await feedHorizon(readDatabase!.db)) > xid, 90, 50);
+  };
   const deliveries = async (clientId: string, path: string) => (await primary<{ ids: string[] }[]>`
     select coalesce(array_agg(x), '{}') as ids from audit_log, unnest(indicator_ids) as x
     where action = 'delivery' and actor = ${clientId} and path = ${path}`)[0]!.ids.map(String);
@@ -71,7 +80,7 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
   const isp = await createMember(app, admin, 'intermediary', 'IT');
   const domain = (value: string) => ({ type: 'domain', value, tlp: 'CLEAR', pap: 'CLEAR' });
   const [first] = await pushItems(app, partner, [domain('replica-first.tv')]);
-  await replica.catchUp();
+  await served(await changeXid(first!.id));
 
   let cursor: string;
   await t.test('writes go to the primary; reads show the replica; deliveries are recorded on the primary', async (t) => {
@@ -106,7 +115,7 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     t.same((await deliveries(isp.clientId, 'read')).sort(), [first!.id, second!.id].sort(), 'is recorded on the primary too');
 
     await replica.resume();
-    await replica.catchUp();
+    await served(x2);
     const caught = json(await app.inject({ method: 'GET', url: `/v1/feed?cursor=${encodeURIComponent(cursor)}`, headers: isp.auth }));
     t.same(caught.items.map((i: { id: string }) => i.id), [second!.id], 'once replayed, it is on the next page');
     cursor = caught.next_cursor;
@@ -150,7 +159,7 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     t.ok(cursorXid(page.next_cursor) <= BigInt(a), 'the cursor stays at or below T1');
 
     await replica.resume();
-    await replica.catchUp();
+    await served(b);
     const { entries } = await drainFeed(app, isp, { cursor: page.next_cursor });
     t.same(entries.map((e: { id: string }) => e.id), [first!.id, third!.id], 'once replayed, both arrive, in order: no gap');
     t.notOk(logs.some((l) => /"level":(50|60)/.test(l)), 'nothing was logged as an error');
