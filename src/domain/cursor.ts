@@ -44,6 +44,9 @@
  * - Each statement on a standby sees the replay position of its moment, later for later
  *   statements. Rows below a horizon are committed in the replayed WAL, so a later statement sees
  *   the same ones: the page read after the horizon holds them all.
+ * - An item is the indicator as the replica shows it, which may be older than the primary's row:
+ *   any newer version was written by a transaction not committed in the replayed WAL, whose
+ *   change is at or above the horizon — it follows on a later page, as on the primary.
  * - Cursors name positions in the primary's xid order, which is the replica's too, so one issued
  *   by the primary may come to the replica and back. A replica behind the cursor serves nothing
  *   after it and returns the cursor unchanged (nextPosition never moves back); whatever lies

@@ -118,9 +118,13 @@ async function removeLeftovers(facts: PrimaryFacts, admin: postgres.Sql): Promis
     select slot_name, active from pg_replication_slots where slot_name like ${SLOT_PREFIX + '%'}`;
   for (const slot of slots) {
     const owner = Number(/^isop_replica_(\d+)_/.exec(slot.slot_name)?.[1]);
-    if (!slot.active && Number.isInteger(owner) && !alive(owner)) {
-      await admin`select pg_drop_replication_slot(${slot.slot_name})`.catch(() => {});
-    }
+    if (!Number.isInteger(owner) || alive(owner)) continue;
+    // A standby just stopped above holds its slot until the primary notices it went.
+    await until(`leftover slot ${slot.slot_name} to be released`, async () => {
+      const [s] = await admin<{ active: boolean }[]>`select active from pg_replication_slots where slot_name = ${slot.slot_name}`;
+      return !s?.active;
+    }, 30).catch(() => {});
+    await admin`select pg_drop_replication_slot(${slot.slot_name})`.catch(() => {});
   }
 }
 
