@@ -98,6 +98,13 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     t.ok(cursorXid(next.next_cursor) <= x2, 'and the cursor does not pass its change');
     cursor = next.next_cursor;
 
+    const saved = await app.inject({ method: 'POST', url: '/v1/feeds', headers: isp.auth, payload: { name: 'domains', filters: { types: ['domain'] } } });
+    t.equal(saved.statusCode, 201, 'a saved feed is created (on the primary)');
+    const savedPage = await app.inject({ method: 'GET', url: `/v1/feeds/${json(saved).id}/items`, headers: isp.auth });
+    t.equal(savedPage.statusCode, 200, 'and found at once, though the replica does not have it yet');
+    t.same(json(savedPage).items.map((i: { id: string }) => i.id), [first!.id], 'its items are the replica\'s');
+    t.ok((await deliveries(isp.clientId, 'saved-feed:json')).includes(first!.id), 'delivered, on the primary');
+
     const list = json(await app.inject({ method: 'GET', url: '/v1/indicators', headers: partner.auth }));
     t.same(list.items.map((i: { id: string }) => i.id), [first!.id], 'the source\'s list is the replica\'s view');
     const lookup = json(await app.inject({ method: 'GET', url: '/v1/lookup?type=domain&value=replica-second.tv', headers: isp.auth }));
@@ -157,6 +164,9 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     const page = json(await app.inject({ method: 'GET', url: `/v1/feed?cursor=${encodeURIComponent(cursor)}`, headers: isp.auth }));
     t.same(page.items, [], 'nothing is served past T1, not even T2\'s replayed change');
     t.ok(cursorXid(page.next_cursor) <= BigInt(a), 'the cursor stays at or below T1');
+    const ndjson = await app.inject({ method: 'GET', url: `/v1/feed?format=ndjson&cursor=${encodeURIComponent(cursor)}`, headers: isp.auth });
+    t.equal(ndjson.body, '', 'the same in NDJSON');
+    t.ok(cursorXid(ndjson.headers['x-next-cursor'] as string) <= BigInt(a));
 
     await replica.resume();
     await served(b);
