@@ -32,7 +32,12 @@ export async function startRuntime(config: Config, options: {
   const readDatabase = options.readDatabase
     ?? (config.databaseReadUrl ? await openDatabase({ url: config.databaseReadUrl }) : undefined);
   await migrate(database);
-  if (readDatabase) await checkReplica(database, readDatabase);
+  if (readDatabase) {
+    await checkReplica(database, readDatabase).catch(async (err: unknown) => {
+      if (!options.readDatabase) await readDatabase.close();
+      throw err;
+    });
+  }
   configureAudit({ enabled: config.auditEnabled }); // process-wide: before the bootstrap, which is audited too
   const created = await bootstrapSecretariat(database.db, {
     ...(config.bootstrapClientId ? { clientId: config.bootstrapClientId } : {}),
