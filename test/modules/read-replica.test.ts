@@ -7,8 +7,9 @@
  *   replica's view; deliveries read from the replica are recorded on the primary; a single read
  *   the replica cannot answer yet is answered by the primary.
  * - The gap-free cursor (src/domain/cursor.ts): a change committed on the primary but not yet
- *   replayed is never passed — also when a younger transaction's change has been replayed — and
- *   arrives on the next page once replay catches up.
+ *   replayed is never passed — also when a younger transaction's change has been replayed, and
+ *   when it is an anonymous indicator's, published apart — and arrives on the next page once
+ *   replay catches up.
  *
  * Skipped without a PostgreSQL to stream from, its server binaries, or replication access
  * (.ci/run allows replication from 127.0.0.1).
@@ -173,6 +174,22 @@ t.test('read replica (DATABASE_READ_URL) with a streaming hot standby', { skip: 
     const { entries } = await drainFeed(app, isp, { cursor: page.next_cursor });
     t.same(entries.map((e: { id: string }) => e.id), [first!.id, third!.id], 'once replayed, both arrive, in order: no gap');
     t.notOk(logs.some((l) => /"level":(50|60)/.test(l)), 'nothing was logged as an error');
+  });
+
+  await t.test('an anonymous submission, published in a transaction of its own, is not passed either', async (t) => {
+    const { cursor: start } = await drainFeed(app, isp, { cursor });
+    await replica.pause();
+    const [anon] = await pushItems(app, partner, [{ ...domain('replica-anonymous.tv'), attribution: 'anonymous' }]);
+    const published = await changeXid(anon!.id);
+    t.ok(published > 0n, 'its change is published on the primary');
+    const page = json(await app.inject({ method: 'GET', url: `/v1/feed?cursor=${encodeURIComponent(start)}`, headers: isp.auth }));
+    t.same(page.items, [], 'not replayed: not served');
+    t.ok(cursorXid(page.next_cursor) <= published, 'and not passed');
+    await replica.resume();
+    await served(published);
+    const { entries, cursor: end } = await drainFeed(app, isp, { cursor: page.next_cursor });
+    t.same(entries.map((e: { id: string }) => e.id), [anon!.id], 'once replayed, it arrives');
+    cursor = end;
   });
 
   await t.test('the read database must be the primary\'s own cluster: a logical replica or another server is refused', async (t) => {
