@@ -39,6 +39,12 @@ import rateLimits from './plugins/rate-limits.js';
 export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
+  /**
+   * A read replica (DATABASE_READ_URL): feed pages, saved feed items, blocklists, lookups and
+   * indicator lists/reads read from it; writes — deliveries recorded for those reads too — and
+   * anything that must see its own writes go to `database`. Absent → `database` serves all.
+   */
+  readDatabase?: DatabaseHandle;
   keyRing: KeyRing;
   warninglists: WarninglistMatcher;
   cursorKey: Buffer;
@@ -75,6 +81,8 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database, keyRing, cursorKey } = options;
+  const reading = options.readDatabase ?? database;
+  const readDb = reading.db;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -159,9 +167,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('warninglists', options.warninglists);
   app.decorate('linkDerivation', config.linkDerivation);
-  await app.register(indicatorRoutes, { db: database.db, cursorKey });
+  await app.register(indicatorRoutes, { db: database.db, readDb, cursorKey });
   await app.register(feedPositions, { db: database.db, cursorKey }); // before the feeds: it follows their pages
-  await app.register(feedRoutes, { db: database.db, ...(database.pg ? { pg: database.pg } : {}), cursorKey, rpz: config.rpz, pages: config.feedPages });
+  await app.register(feedRoutes, { db: database.db, readDb, ...(reading.pg ? { pg: reading.pg } : {}), cursorKey, rpz: config.rpz, pages: config.feedPages });
   await app.register(feedStreamRoutes, { database, cursorKey, stream: config.stream });
   await app.register(dnsRoutes, { db: database.db, zones });
   await app.register(outcomeRoutes, { db: database.db, cursorKey });

@@ -16,6 +16,12 @@ export interface Config {
   port: number;
   /** postgres:// URL; undefined → embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * postgres:// URL of a read replica (a hot standby of DATABASE_URL); undefined → every read goes
+   * to the primary. Feed pages, blocklists, lookups and indicator lists/reads are read from it;
+   * every write, and every read inside a write, goes to the primary.
+   */
+  databaseReadUrl: string | undefined;
   /** Where PGlite keeps its files when no DATABASE_URL is set. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -163,17 +169,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL;
+function databaseUrl(env: Env, name: 'DATABASE_URL' | 'DATABASE_READ_URL' = 'DATABASE_URL'): string | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+    throw new ConfigError(name, 'is not a valid URL');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+    throw new ConfigError(name, 'must start with postgres:// or postgresql://');
   }
   return raw;
 }
@@ -213,10 +219,14 @@ export function loadConfig(env: Env = process.env): Config {
   // 0 asks for any free port (tests); unset, there is no DNS listener at all.
   const dnsPort = env.DNS_PORT ? integer(env, 'DNS_PORT', 0, 0, 65535) : undefined;
   const origin = dnsName(env, 'RPZ_ORIGIN', 'rpz.isop.invalid')!;
+  const primaryUrl = databaseUrl(env);
+  const readUrl = databaseUrl(env, 'DATABASE_READ_URL');
+  if (readUrl !== undefined && primaryUrl === undefined) throw new ConfigError('DATABASE_READ_URL', 'needs DATABASE_URL (a replica of the embedded database does not exist)');
   return {
     host: env.HOST || '0.0.0.0',
     port,
-    databaseUrl: databaseUrl(env),
+    databaseUrl: primaryUrl,
+    databaseReadUrl: readUrl,
     dataDir: env.DATA_DIR || './data/db',
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),

@@ -18,7 +18,13 @@ async function main() {
     }
     throw err;
   }
-  const { app, bootstrap, database } = await startRuntime(config);
+  const { app, bootstrap, database } = await startRuntime(config).catch((err: unknown) => {
+    if (err instanceof ConfigError) { // found at start: DATABASE_READ_URL that is no replica of DATABASE_URL
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  });
   if (bootstrap) {
     // Printed once, to stdout only (never to the log): the database keeps only a hash.
     process.stdout.write([

@@ -93,3 +93,11 @@ t.test('retention and the audit: RETENTION_DAYS, AUDIT_HEAD_EVERY, AUDIT_OFF_FOR
   t.throws(() => loadConfig({ AUDIT_HEAD_EVERY: '0' }), /AUDIT_HEAD_EVERY/);
   t.throws(() => loadConfig({ AUDIT_OFF_FOR_BENCHMARKS: 'yes' }), /AUDIT_OFF_FOR_BENCHMARKS must be true or false/);
 });
+
+t.test('DATABASE_READ_URL: a postgres URL, only with DATABASE_URL', async (t) => {
+  t.equal(loadConfig({}).databaseReadUrl, undefined);
+  t.equal(loadConfig({ DATABASE_URL: 'postgres://u@primary/db', DATABASE_READ_URL: 'postgres://u@replica/db' }).databaseReadUrl, 'postgres://u@replica/db');
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgres://u@primary/db', DATABASE_READ_URL: 'mysql://u@replica/db' }), /DATABASE_READ_URL must start with postgres/);
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgres://u@primary/db', DATABASE_READ_URL: 'not a url' }), /DATABASE_READ_URL is not a valid URL/);
+  t.throws(() => loadConfig({ DATABASE_READ_URL: 'postgres://u@replica/db' }), /DATABASE_READ_URL needs DATABASE_URL/);
+});

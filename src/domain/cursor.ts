@@ -17,6 +17,43 @@
  * transactions in this database can write its change log. Taking the cluster's oldest running
  * transaction (`pg_snapshot_xmin`) would let a long transaction in any other database on the
  * same server hold every feed back.
+ *
+ * On a read replica (a hot standby, DATABASE_READ_URL) the horizon is the standby snapshot's
+ * xmin (`standbyHorizon`), and the "of this database" refinement is given up. Why it holds:
+ *
+ * - A standby has no transactions of its own that write; its snapshot is built from what replay
+ *   knows of the primary (KnownAssignedXids): every xid that WAL replayed so far has shown, plus
+ *   every xid below the highest one seen (an xid assigned on the primary before a younger one
+ *   wrote WAL is assumed running), less those whose commit or abort was replayed, or that a
+ *   replayed running-xacts record shows finished — and a transaction leaves the primary's
+ *   running set only after its commit record is in the WAL, so that record came first and was
+ *   replayed first. xmax is one past the latest completed xid. So every transaction of the
+ *   primary that is not committed *in the replayed WAL* — running there, or committed there but
+ *   not replayed yet, or not even known to the standby — has an xid ≥ the standby's xmin: the
+ *   same invariant as on the primary, only relative to the replay position.
+ * - The standby's snapshot keeps its running xids in the part pg_current_snapshot() does not
+ *   show (subxip), so its xip list is empty there; xmin (the oldest of them) is what remains,
+ *   and it is the right bound: no row the replica shows later can be below it.
+ * - pg_stat_activity on a standby lists no primary backends, so which of those xids are this
+ *   database's cannot be told: xmin is taken whole, and a long transaction in another database
+ *   of the primary holds replica-served feeds back (never forward) until it ends.
+ * - Prepared transactions stay in the standby's running set from PREPARE until COMMIT/ROLLBACK
+ *   PREPARED is replayed, as they stay in the primary's; they hold the horizon as there.
+ * - Anonymous publication (src/modules/feeds/change-log.ts) writes its change rows in a
+ *   transaction of its own: an ordinary writer like any other here.
+ * - Each statement on a standby sees the replay position of its moment, later for later
+ *   statements. Rows below a horizon are committed in the replayed WAL, so a later statement sees
+ *   the same ones: the page read after the horizon holds them all.
+ * - An item is the indicator as the replica shows it, which may be older than the primary's row:
+ *   any newer version was written by a transaction not committed in the replayed WAL, whose
+ *   change is at or above the horizon — it follows on a later page, as on the primary.
+ * - Cursors name positions in the primary's xid order, which is the replica's too, so one issued
+ *   by the primary may come to the replica and back. A replica behind the cursor serves nothing
+ *   after it and returns the cursor unchanged (nextPosition never moves back); whatever lies
+ *   below the cursor was served by whoever issued it, since there it was below the horizon.
+ *   Never past the horizon either: a change committed on the primary but not replayed yet is at
+ *   or above the replica's horizon, so no cursor the replica issues passes it, and it is served
+ *   by the first page read once it is replayed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -72,5 +109,16 @@ export function horizonOf(snapshot: Snapshot, runningHere: Iterable<string>): st
     // xip entries lie within 2^31 of each other, so their low 32 bits name them uniquely.
     if (full < horizon && here.has((full & 0xffffffffn).toString())) horizon = full;
   }
+  return horizon.toString();
+}
+
+/**
+ * The feed horizon on a hot standby (see the comment at the top): its snapshot's xmin — the oldest
+ * transaction of the primary not yet committed in the replayed WAL, or xmax when replay knows of
+ * none. The xip entries are taken into account too, should a version of PostgreSQL show them.
+ */
+export function standbyHorizon(snapshot: Snapshot & { xmin: string }): string {
+  let horizon = BigInt(snapshot.xmin);
+  for (const xid of [snapshot.xmax, ...snapshot.xip]) if (BigInt(xid) < horizon) horizon = BigInt(xid);
   return horizon.toString();
 }

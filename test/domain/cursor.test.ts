@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compareFeedPositions, decodeCursor, encodeCursor, horizonOf } from '../../src/domain/cursor.js';
+import { compareFeedPositions, decodeCursor, encodeCursor, horizonOf, standbyHorizon } from '../../src/domain/cursor.js';
 
 const key = Buffer.alloc(32, 7);
 
@@ -32,4 +32,11 @@ t.test('the horizon: the oldest running transaction of this database, else xmax'
     ['64-bit xids matched on their low 32 bits', { xmax: '4294967400', xip: ['4294967301', '4294967350'] }, ['5', '54'], '4294967301'],
   ];
   for (const [name, snapshot, here, expected] of cases) t.equal(horizonOf(snapshot, here), expected, name);
+});
+
+t.test('the horizon on a hot standby: the snapshot\'s xmin, whatever database its transactions are in', async (t) => {
+  t.equal(standbyHorizon({ xmin: '1000', xmax: '1000', xip: [] }), '1000', 'nothing running as far as replay knows: xmax');
+  t.equal(standbyHorizon({ xmin: '990', xmax: '1000', xip: [] }), '990', 'running on the primary, or committed there and not replayed: held at the oldest');
+  t.equal(standbyHorizon({ xmin: '990', xmax: '1000', xip: ['985', '995'] }), '985', 'an xip list, should a server show one, is taken into account');
+  t.equal(standbyHorizon({ xmin: '18446744073709551000', xmax: '18446744073709551615', xip: [] }), '18446744073709551000', '64-bit xids');
 });

@@ -10,7 +10,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql as PgClient } from 'postgres';
 import { rows, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
-import { compareFeedPositions, horizonOf, type FeedPosition } from '../../domain/cursor.js';
+import { compareFeedPositions, horizonOf, standbyHorizon, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { feedItemJson, tombstoneJson } from '../indicators/view.js';
 
@@ -29,12 +29,16 @@ export const FEED_START: FeedPosition = { xid: '0', pos: 0 };
  * good (see src/domain/cursor.ts). Two statements, in this order: the snapshot first, then which
  * of its running transactions belong to this database — a transaction that starts in between
  * gets an xid above the snapshot's xmax. Call it outside a transaction (statistics views are
- * frozen for the length of one).
+ * frozen for the length of one). On a hot standby it is one statement: the snapshot's xmin.
  */
 export async function feedHorizon(db: Executor): Promise<string> {
-  const [snapshot] = await rows<{ xmax: string; xip: string[] }>(db, sql`
-    select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) as x) as xip
+  const [snapshot] = await rows<{ xmin: string; xmax: string; xip: string[]; standby: boolean }>(db, sql`
+    select pg_snapshot_xmin(s)::text as xmin, pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) as x) as xip,
+      pg_is_in_recovery() as standby
     from pg_current_snapshot() as s`);
+  // A hot standby (a read replica): the oldest transaction still running as far as replay knows,
+  // in any database — its backends are not ours to see (src/domain/cursor.ts).
+  if (snapshot!.standby) return standbyHorizon(snapshot!);
   if (!snapshot!.xip.length) return snapshot!.xmax;
   const [here] = await rows<{ xids: string[] }>(db, sql`
     select array(

@@ -112,13 +112,19 @@ export function feedPosition(cursor: string, cursorKey: Buffer): FeedPosition | 
 
 export const feedCursor = (p: FeedPosition, cursorKey: Buffer) => encodeCursor('feed', { x: p.xid, p: p.pos }, cursorKey);
 
+/**
+ * `readDb`: where pages and blocklists are read (a replica, when there is one: see src/domain/cursor.ts
+ * for why its pages are gap-free too); `db` takes every write, deliveries included, and the saved
+ * feeds themselves (one just created must be found at once).
+ */
 export default async function feedRoutes(app: FastifyInstance, opts: {
-  db: Database; cursorKey: Buffer; rpz: RpzConfig;
-  /** postgres.js client behind `db`, for server-side cursors; undefined on PGlite. */
+  db: Database; readDb?: Database; cursorKey: Buffer; rpz: RpzConfig;
+  /** postgres.js client behind `readDb`, for server-side cursors; undefined on PGlite. */
   pg?: PgClient;
   pages?: FeedPagesConfig;
 }) {
   const { db, pg, cursorKey, rpz: rpzConfig } = opts;
+  const readDb = opts.readDb ?? db;
   const pages = opts.pages ?? { concurrency: 4, cacheBytes: 64 * 1024 * 1024, cacheTtlMs: 5_000 };
   const building = new Semaphore(pages.concurrency);
   const cache = new PageCache(pages.cacheBytes, pages.cacheTtlMs);
@@ -145,18 +151,18 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
     let streaming = false;
     try {
       const key = cache.enabled && format !== 'ndjson' && caller.orgKind !== 'secretariat' ? pageKey(caller, filters, after, q.limit, format) : undefined;
-      const cached = key ? await cache.get(db, key) : undefined;
+      const cached = key ? await cache.get(readDb, key) : undefined;
       if (cached) {
         reply.header('x-feed-cache', 'hit');
         return await sendBuilt(request, reply, caller, via, format, cached.body, cached.etag, cached.cursor, true, cached.delivered);
       }
-      const horizon = await feedHorizon(db);
+      const horizon = await feedHorizon(readDb);
       const keep = firstPerIndicator();
 
       if (format === 'ndjson') {
         // Fix the page's end first (positions only), so the next cursor can go in a header,
         // then stream the page from one query (a server-side cursor on PostgreSQL).
-        const bounds = await feedRows(db, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
+        const bounds = await feedRows(readDb, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
         const full = bounds.length === q.limit;
         const next = nextPosition(after, bounds, full, horizon);
         const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
@@ -165,7 +171,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
         await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
         reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
         if (!bounds.length) return reply.send('');
-        const chunks = feedRowChunks(db, pg, caller, filters, { after, horizon, limit: bounds.length, upTo }, STREAM_CHUNK);
+        const chunks = feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: bounds.length, upTo }, STREAM_CHUNK);
         async function* lines() {
           try {
             for await (const chunk of chunks) yield chunk.filter(keep).map((r) => r.json + '\n').join('');
@@ -186,7 +192,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
       const page: FeedRow[] = [];
       let bytes = 0;
       let full = false;
-      const chunks = feedRowChunks(db, pg, caller, filters, { after, horizon, limit: q.limit }, STREAM_CHUNK);
+      const chunks = feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit }, STREAM_CHUNK);
       try {
         reading: for await (const chunk of chunks) {
           for (const row of chunk) {
@@ -321,7 +327,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
     const family = q.type === 'ipv4' ? sql` or (i.type = 'cidr' and position(':' in i.value) = 0)`
       : q.type === 'ipv6' ? sql` or (i.type = 'cidr' and position(':' in i.value) > 0)` : sql``;
     // Every indicator behind the values (a value two sources reported is one entry, two deliveries).
-    const found = await rows<BlocklistEntry & { id: string; version: number }>(db, sql`
+    const found = await rows<BlocklistEntry & { id: string; version: number }>(readDb, sql`
       select i.type, i.value, i.id, i.version from indicators i
       where (i.type = any(${pgArray(types)}::text[])${family}) and ${receivableBy(caller, currentState())} and not i.disputed
         ${q.include_shared ? sql`` : sql`and cardinality(i.shared_infrastructure) = 0`}

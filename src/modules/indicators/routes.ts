@@ -27,7 +27,7 @@ import { prepareBatch, storeBatch, summarise } from './ingest.js';
 import { stixBatch, summariseStix } from './stix-intake.js';
 import { publishAnonymous, submitBatch, written, type Submission } from './submit.js';
 import { indicatorJson, withReadExtras } from './view.js';
-import { deliveriesFrom, recordAudit, recordIndicatorEvents, withDelivered } from '../audit/log.js';
+import { deliveriesFrom, recordAudit, recordDeliveries, recordIndicatorEvents, withDelivered } from '../audit/log.js';
 
 const tags = ['indicators'];
 
@@ -44,16 +44,39 @@ const sendJson = (reply: FastifyReply, status: number, text: string) =>
  * `deliver`: the read is a delivery to the caller, recorded in the same statement.
  */
 async function readIndicator(db: Executor, caller: Caller, id: string, options: { lock?: boolean; deliver?: boolean } = {}): Promise<string | null> {
-  const read = sql`
-    select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
-    from indicators i join orgs o on o.id = i.source_org_id
-    where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}
-    ${options.lock ? sql`for update of i` : sql``}`;
+  const read = indicatorRead(caller, id, options.lock);
   const [row] = await rows<{ json: string }>(db, options.deliver
     ? sql`with found as (${read}), delivered as (${deliveriesFrom(caller, 'read', sql`select id, version from found`)}) select json from found`
     : read);
   return row?.json ?? null;
 }
+
+type Found = { id: string; version: number; json: string };
+
+/**
+ * The rows of `read` (id, version, json, in `order`), the first `deliver` of them (all when
+ * undefined) recorded as delivered by `path` before the answer leaves. Without a replica it is one
+ * statement on the primary (a data-modifying CTE); with one (`readDb` differs), the read there and
+ * the record — a write — on the primary.
+ */
+async function readDelivered(db: Executor, readDb: Executor, caller: Caller, path: string, read: SQL, order: SQL, deliver?: number): Promise<Found[]> {
+  if (readDb === db) {
+    const limit = deliver === undefined ? sql`` : sql` limit ${deliver}`;
+    return rows<Found>(db, sql`
+      with found as (${read}), delivered as (${deliveriesFrom(caller, path, sql`select id, version from found order by ${order}${limit}`)})
+      select id, version, json from found order by ${order}`);
+  }
+  const found = await rows<Found>(readDb, read);
+  await recordDeliveries(db, caller, path, deliver === undefined ? found : found.slice(0, deliver));
+  return found;
+}
+
+/** The select of one indicator as `caller` may see it (id, version, json). */
+const indicatorRead = (caller: Caller, id: string, lock?: boolean) => sql`
+    select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
+    from indicators i join orgs o on o.id = i.source_org_id
+    where i.id = ${id}::uuid and ${receivableBy(caller, currentState(), { forReading: true })}
+    ${lock ? sql`for update of i` : sql``}`;
 
 /** An indicator answer, with its version as the ETag (for If-Match on PATCH). */
 function sendIndicator(reply: FastifyReply, json: string) {
@@ -86,8 +109,13 @@ function storedInput(existing: Record<string, unknown>): Record<string, unknown>
   return base;
 }
 
-export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; cursorKey: Buffer }) {
+/**
+ * `readDb`: where single reads, lists and lookups are read (a replica, when there is one); `db`
+ * takes every write (the deliveries of those reads too) and every read inside a write.
+ */
+export default async function indicatorRoutes(app: FastifyInstance, opts: { db: Database; readDb?: Database; cursorKey: Buffer }) {
   const { db, cursorKey } = opts;
+  const readDb = opts.readDb ?? db;
 
   app.post('/v1/indicators', {
     onRequest: app.authorize('indicators:write'),
@@ -165,7 +193,14 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     onRequest: app.authorize('indicators:read'),
     schema: { tags, operationId: 'getIndicator', summary: 'One indicator the caller may receive (404 otherwise, never 403)', params: IdParams, response: { 200: Type.Ref(Indicator), ...problemResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
-    const json = await readIndicator(db, callerOf(request), (request.params as { id: string }).id, { deliver: true });
+    const caller = callerOf(request), { id } = request.params as { id: string };
+    let json: string | null;
+    if (readDb === db) json = await readIndicator(db, caller, id, { deliver: true });
+    else {
+      // From the replica; one it does not show (yet: just submitted) is looked for on the primary.
+      const [found] = await readDelivered(db, readDb, caller, 'read', indicatorRead(caller, id), sql`id`);
+      json = found?.json ?? await readIndicator(db, caller, id, { deliver: true });
+    }
     if (!json) throw notFound('indicator');
     return sendIndicator(reply, json);
   });
@@ -213,14 +248,11 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
       where.push(sql`i.id < ${after.id}::uuid`);
     }
     // One row more than the page tells whether there is a next one; the page itself is recorded as delivered, in the same statement.
-    const page = await rows<{ id: string; json: string }>(db, sql`
-      with found as (
-        select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
-        from indicators i join orgs o on o.id = i.source_org_id
-        where ${sql.join(where, sql` and `)}
-        order by i.id desc limit ${q.limit + 1}
-      ), delivered as (${deliveriesFrom(caller, 'list', sql`select id, version from found order by id desc limit ${q.limit}`)})
-      select id, json from found order by id desc`);
+    const page = await readDelivered(db, readDb, caller, 'list', sql`
+      select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
+      from indicators i join orgs o on o.id = i.source_org_id
+      where ${sql.join(where, sql` and `)}
+      order by i.id desc limit ${q.limit + 1}`, sql`id desc`, q.limit);
     const more = page.length > q.limit;
     const items = more ? page.slice(0, q.limit) : page;
     const next = more ? JSON.stringify(encodeCursor('indicators', { id: items[items.length - 1]!.id }, cursorKey)) : 'null';
@@ -364,15 +396,12 @@ export default async function indicatorRoutes(app: FastifyInstance, opts: { db: 
     const q = request.query as { type: IndicatorType; value: string; platform?: string };
     const normal = normalise(q.type, q.value, q.platform ?? null);
     if (!normal.ok) throw badRequest(normal.reason, [{ path: '/query/value', message: normal.reason }]);
-    const found = await rows<{ json: string }>(db, sql`
-      with found as (
-        select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
-        from indicators i join orgs o on o.id = i.source_org_id
-        where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
-          and ${receivableBy(caller, currentState(), { forReading: true })}
-        order by i.id limit 1000
-      ), delivered as (${deliveriesFrom(caller, 'lookup', sql`select id, version from found`)})
-      select json from found order by id`);
+    const found = await readDelivered(db, readDb, caller, 'lookup', sql`
+      select i.id, i.version, ${withReadExtras(withDelivered(caller, indicatorJson(caller)), caller)} as json
+      from indicators i join orgs o on o.id = i.source_org_id
+      where i.type = ${normal.type} and i.value = ${normal.value} and i.platform = ${normal.platform ?? ''}
+        and ${receivableBy(caller, currentState(), { forReading: true })}
+      order by i.id limit 1000`, sql`id`);
     const hits = app.warninglists.match(normal.type, normal.value);
     return sendJson(reply, 200, `{"type":${JSON.stringify(normal.type)},"value":${JSON.stringify(normal.value)},"platform":${JSON.stringify(normal.platform)},` +
       `"indicators":[${found.map((r) => r.json).join(',')}],"warninglists":${JSON.stringify(hits)}}`);
