@@ -22,8 +22,9 @@ import type { Pace } from '../domain/pace.js';
 export type CopyType = 'text' | 'uuid' | 'smallint' | 'jsonb' | 'text[]' | 'timestamptz';
 
 const SPECIAL = /[\\\t\n\r]/g;
+/** What needs a closer look: a character to escape, a NUL, or a surrogate (paired or not). */
+const UNUSUAL = /[\\\t\n\r\u0000\uD800-\uDFFF]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
 export class UncopyableText extends Error {
   override name = 'UncopyableText';
@@ -31,7 +32,9 @@ export class UncopyableText extends Error {
 
 /** A string as a COPY text-format field. */
 export function copyText(value: string): string {
-  if (UNSTORABLE.test(value)) throw new UncopyableText(value.includes('\u0000') ? 'text with a NUL character' : 'text with an unpaired UTF-16 surrogate');
+  if (!UNUSUAL.test(value)) return value;
+  if (value.includes('\u0000')) throw new UncopyableText('text with a NUL character');
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw new UncopyableText('text with an unpaired UTF-16 surrogate');
   return value.replace(SPECIAL, (c) => ESCAPES[c]!);
 }
 
