@@ -20,7 +20,16 @@ RUN npm run build && mkdir -p data/warninglists openapi && rm -rf data/db
 
 # ---- runtime: production dependencies and compiled code only ---------------------------
 FROM node:20-bookworm-slim AS runtime
+# The allocator settings and the V8 heap bound are package.json's `start` script's (keep them
+# the same; bench/lib/server.ts runs the measured server with them): two malloc arenas and a
+# fixed mmap threshold, so that the 16 MB scrypt buffers of token requests go back to the system
+# instead of staying in per-thread arenas; the old generation bounded so that peak memory stays
+# under 300 MB (bench/RESULTS.md, memory), the young generation kept at its usual size (with the
+# old generation bounded V8 shrinks it, and a batch's short-lived objects cost more CPU in
+# garbage collection). The bound costs some ingest CPU all the same: see the issue 12 notes.
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=262144 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data/db
@@ -39,4 +48,4 @@ VOLUME ["/app/data/db"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=16", "dist/src/server.js"]

@@ -18,6 +18,27 @@ export function buildServer(log: (m: string) => void): void {
   if (out.status !== 0) throw new Error('tsc failed');
 }
 
+/**
+ * How the service runs in production: the environment assignments and node flags of
+ * package.json's `start` script (`… && MALLOC_ARENA_MAX=2 node --max-old-space-size=N dist/src/server.js`;
+ * the Dockerfile carries the same), so that the measured process has the same heap bound and
+ * allocator settings. BENCH_NODE_FLAGS (space-separated) replaces the flags, for experiments.
+ */
+export function productionLaunch(): { env: Record<string, string>; flags: string[] } {
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const words = (start.split('&&').pop() ?? '').trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i]!); i++) {
+    const [name, ...value] = words[i]!.split('=');
+    env[name!] = value.join('=');
+  }
+  const flags: string[] = [];
+  if (words[i] === 'node') for (i++; i < words.length && words[i]!.startsWith('--'); i++) flags.push(words[i]!);
+  const override = process.env.BENCH_NODE_FLAGS;
+  return { env, flags: override !== undefined ? override.split(/\s+/).filter(Boolean) : flags };
+}
+
 export interface ServerOptions {
   databaseUrl: string;
   port: number;
@@ -37,7 +58,7 @@ export class ServerProcess {
   #child: ChildProcess | undefined;
   #timer: NodeJS.Timeout | undefined;
   #samples: MemorySample[] = [];
-  #marks: Array<{ label: string; from: number; to?: number }> = [];
+  #marks: Array<{ label: string; from: number; to?: number; cpuFrom: number; cpuTo?: number }> = [];
   #stderr = '';
 
   constructor(private readonly options: ServerOptions) {
@@ -48,12 +69,13 @@ export class ServerProcess {
 
   async start(): Promise<void> {
     const o = this.options;
-    const args = [...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), `${DIST}/src/server.js`];
+    const launch = productionLaunch();
+    const args = [...launch.flags, ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), `${DIST}/src/server.js`];
     if (o.cpuProfDir) mkdirSync(o.cpuProfDir, { recursive: true });
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? '', NODE_ENV: 'production',
+        ...launch.env, PATH: process.env.PATH ?? '', NODE_ENV: 'production',
         DATABASE_URL: o.databaseUrl, HOST: '127.0.0.1', PORT: String(o.port), LOG_LEVEL: 'warn',
         BOOTSTRAP_CLIENT_ID: o.clientId, BOOTSTRAP_CLIENT_SECRET: o.clientSecret,
         RATE_LIMIT_MAX: '1000000', TOKEN_RATE_LIMIT_MAX: '1000000', TOKEN_TTL_SECONDS: '86400',
@@ -95,11 +117,22 @@ export class ServerProcess {
     }
   }
 
-  /** Label what the server is doing now (for per-phase memory peaks). */
+  /** CPU seconds (user + system) the server has used so far, from /proc/<pid>/stat. */
+  #cpuSeconds(): number {
+    try {
+      const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    } catch {
+      return NaN;
+    }
+  }
+
+  /** Label what the server is doing now (for per-phase memory peaks and CPU time). */
   mark(label: string): void {
     const last = this.#marks[this.#marks.length - 1];
-    if (last && last.to === undefined) last.to = Date.now();
-    this.#marks.push({ label, from: Date.now() });
+    const cpu = this.#cpuSeconds();
+    if (last && last.to === undefined) { last.to = Date.now(); last.cpuTo = cpu; }
+    this.#marks.push({ label, from: Date.now(), cpuFrom: cpu });
   }
 
   /** Peak memory so far: the kernel's VmHWM and the highest sampled VmRSS, in MB, and per phase. */
@@ -109,7 +142,12 @@ export class ServerProcess {
     const peakSampled = Math.max(0, ...this.#samples.map((s) => s.rssKb));
     const phases = this.#marks.map((m) => {
       const inside = this.#samples.filter((s) => s.at >= m.from && s.at <= (m.to ?? Date.now()));
-      return { phase: m.label, peakRssMb: inside.length ? Math.max(...inside.map((s) => s.rssKb)) / 1024 : NaN };
+      const seconds = ((m.to ?? Date.now()) - m.from) / 1000;
+      const cpuSeconds = (m.cpuTo ?? this.#cpuSeconds()) - m.cpuFrom;
+      return {
+        phase: m.label, peakRssMb: inside.length ? Math.max(...inside.map((s) => s.rssKb)) / 1024 : NaN,
+        seconds, serverCpuSeconds: cpuSeconds, serverCores: seconds > 0 ? cpuSeconds / seconds : NaN,
+      };
     });
     return { vmHwmMb: hwmKb / 1024, peakRssMb: peakSampled / 1024, currentRssMb: (this.#samples[this.#samples.length - 1]?.rssKb ?? NaN) / 1024, phases };
   }

@@ -36,6 +36,17 @@ export async function rows<T = Record<string, unknown>>(db: Executor, query: SQL
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * The postgres.js handle of a drizzle transaction `tx` (for COPY, src/db/copy.ts: the statements
+ * after it must run on the same connection); undefined on PGlite and outside a transaction.
+ */
+export function transactionClient(tx: Executor): import('postgres').Sql | undefined {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client as
+    | (import('postgres').Sql & { savepoint?: unknown }) | undefined;
+  // A postgres.js transaction handle (sql.begin's) is a function with `savepoint`; the pool's has none.
+  return typeof client === 'function' && typeof client.savepoint === 'function' && typeof client.unsafe === 'function' ? client : undefined;
+}
+
 export interface OpenOptions {
   /** postgres:// URL; undefined → PGlite. */
   url?: string;

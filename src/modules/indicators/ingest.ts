@@ -1,12 +1,16 @@
 /**
  * Set-based ingest: a batch of up to 10,000 items is a handful of SQL statements whatever its
  * size — look up the existing rows, insert the new ones, update the changed ones, log the
- * changes — each statement taking the whole batch as one JSON parameter.
+ * changes. On PostgreSQL the batch's keys and rows go in by `COPY … FROM STDIN` into temporary
+ * staging tables of the transaction's connection (src/db/copy.ts) and the statements read them
+ * from there; on PGlite each statement takes the rows as JSON parameters (jsonb_to_recordset).
+ * Both paths run the same statements over the same typed record `x`.
  */
-import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { rows, type Database, type Executor } from '../../db/client.js';
+import { rows, transactionClient, type Executor } from '../../db/client.js';
+import { copyIn, copyLine, type CopyType } from '../../db/copy.js';
 import { RetryableConflict } from '../../db/transaction.js';
 import { contentHash, DEFAULT_VALIDITY_MS, naturalKey, type PreparedBatch, type PreparedRow, type Problem } from './prepare.js';
 import { recordChanges, recordCreated } from '../feeds/change-log.js';
@@ -51,26 +55,67 @@ interface Write {
 
 export { prepareBatch, type PreparedBatch } from './prepare.js';
 
-const INDICATOR_RECORD = sql.raw(`x(
-  id uuid, type text, platform text, value text, tlp text, pap text, grading jsonb, confidence smallint,
-  audience jsonb, exclude jsonb, attribution text, audience_tokens text[], exclude_tokens text[],
-  valid_from timestamptz, valid_until timestamptz, sector text, categories text[], tags text[],
-  description text, first_seen timestamptz, last_seen timestamptz, "references" jsonb, evidence jsonb,
-  relations jsonb, shared_infrastructure text[], content_hash text)`);
+/**
+ * The columns a batch writes and their types: the one list the JSON record type, the COPY
+ * staging table and its typed view are built from (storeBatch's statements name them too).
+ */
+const WRITE_COLUMNS = [
+  ['id', 'uuid'], ['type', 'text'], ['platform', 'text'], ['value', 'text'], ['tlp', 'text'], ['pap', 'text'],
+  ['grading', 'jsonb'], ['confidence', 'smallint'], ['audience', 'jsonb'], ['exclude', 'jsonb'], ['attribution', 'text'],
+  ['audience_tokens', 'text[]'], ['exclude_tokens', 'text[]'], ['valid_from', 'timestamptz'], ['valid_until', 'timestamptz'],
+  ['sector', 'text'], ['categories', 'text[]'], ['tags', 'text[]'], ['description', 'text'], ['first_seen', 'timestamptz'],
+  ['last_seen', 'timestamptz'], ['references', 'jsonb'], ['evidence', 'jsonb'], ['relations', 'jsonb'],
+  ['shared_infrastructure', 'text[]'], ['content_hash', 'text'],
+] as const satisfies ReadonlyArray<readonly [string, CopyType]>;
+type WriteColumn = (typeof WRITE_COLUMNS)[number][0];
+const KEY_COLUMNS = [['type', 'text'], ['platform', 'text'], ['value', 'text']] as const satisfies ReadonlyArray<readonly [string, CopyType]>;
+
+const quoted = (name: string) => `"${name}"`;
+const recordType = (columns: ReadonlyArray<readonly [string, CopyType]>) => columns.map(([c, t]) => `${quoted(c)} ${t}`).join(', ');
+const INDICATOR_RECORD = sql.raw(`x(${recordType(WRITE_COLUMNS)})`);
+
+/**
+ * COPY staging (PostgreSQL): temporary tables of text columns, one set per connection, emptied at
+ * each commit; their names carry a hash of their columns, so a changed list never meets an old table.
+ */
+const STAGE_SUFFIX = createHash('sha256').update(JSON.stringify([WRITE_COLUMNS, KEY_COLUMNS])).digest('hex').slice(0, 10);
+const STAGE_ROWS = `isop_ingest_rows_${STAGE_SUFFIX}`;
+const STAGE_KEYS = `isop_ingest_keys_${STAGE_SUFFIX}`;
+const STAGE_DDL = `
+  create temp table if not exists ${STAGE_ROWS} (op text, ${WRITE_COLUMNS.map(([c]) => `${quoted(c)} text`).join(', ')}) on commit delete rows;
+  create temp table if not exists ${STAGE_KEYS} (${KEY_COLUMNS.map(([c]) => `${quoted(c)} text`).join(', ')}) on commit delete rows`;
+/** The staged writes of kind `op` ('i' insert, 'u' update) as the typed record `x`, like INDICATOR_RECORD. */
+const staged = (op: 'i' | 'u') => sql.raw(`(select ${WRITE_COLUMNS.map(([c, t]) => `s.${quoted(c)}::${t} as ${quoted(c)}`).join(', ')}
+  from ${STAGE_ROWS} s where s.op = '${op}') as x`);
+const WRITE_TYPES = WRITE_COLUMNS.map(([, t]) => t);
+const KEY_TYPES = KEY_COLUMNS.map(([, t]) => t);
 
 const toIso = (msValue: number | null) => (msValue === null ? null : new Date(msValue).toISOString());
 
-function record(w: Write) {
+/** A write's values in WRITE_COLUMNS order. */
+function writeValues(w: Write): Record<WriteColumn, unknown> {
   const r = w.row;
   return {
     id: w.id, type: r.type, platform: r.platform, value: r.value, tlp: r.tlp, pap: r.pap, grading: r.grading,
     confidence: r.confidence, audience: r.audience, exclude: r.exclude, attribution: r.attribution,
     audience_tokens: r.audience_tokens, exclude_tokens: r.exclude_tokens,
-    valid_from: toIso(r.valid_from), valid_until: toIso(r.valid_until), sector: r.sector, categories: r.categories,
-    tags: r.tags, description: r.description, first_seen: toIso(r.first_seen), last_seen: toIso(r.last_seen),
+    valid_from: r.valid_from, valid_until: r.valid_until, sector: r.sector, categories: r.categories,
+    tags: r.tags, description: r.description, first_seen: r.first_seen, last_seen: r.last_seen,
     references: r.references, evidence: r.evidence, relations: r.relations,
     shared_infrastructure: r.shared_infrastructure, content_hash: w.hash,
   };
+}
+
+/** A write as a JSON record for jsonb_to_recordset (timestamps as ISO text). */
+function record(w: Write) {
+  const v = writeValues(w);
+  return { ...v, valid_from: toIso(w.row.valid_from), valid_until: toIso(w.row.valid_until), first_seen: toIso(w.row.first_seen), last_seen: toIso(w.row.last_seen) };
+}
+
+/** A write as a line of the COPY staging table (`op` first). */
+function stagedLine(op: 'i' | 'u', w: Write): string {
+  const v = writeValues(w);
+  return copyLine([op, ...WRITE_COLUMNS.map(([c]) => v[c])], ['text', ...WRITE_TYPES]);
 }
 
 const minNullable = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
@@ -141,6 +186,8 @@ export interface StoreOptions {
   replaceSeen?: boolean;
   /** Keep the link graph's stored links (default true; LINK_DERIVATION=false turns it off). */
   links?: boolean;
+  /** false: write with JSON parameters even where COPY is possible (PostgreSQL); for comparing the two paths. */
+  copy?: boolean;
 }
 
 /**
@@ -154,22 +201,33 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
   const { accepted, results } = batch;
   if (accepted.size === 0) return { pendingAnonymous: 0 };
   const pace = pacer();
-  const keys = [...accepted.values()].map(({ row }) => ({ type: row.type, platform: row.platform, value: row.value }));
+  // PostgreSQL: rows go through COPY into staging tables (src/db/copy.ts); PGlite: JSON parameters.
+  const client = options.copy === false ? undefined : transactionClient(tx);
+  if (client) await client.unsafe(STAGE_DDL).simple();
 
-  const existingRows: Array<Existing & { type: string; platform: string; value: string }> = [];
-  for await (const chunk of jsonChunks(keys, pace)) {
-    existingRows.push(...await rows<Existing & { type: string; platform: string; value: string }>(tx, sql`
-      select i.id, i.type, i.platform, i.value, i.version, ${effectiveStatus('i')} as status, i.content_hash,
-        (extract(epoch from i.valid_from) * 1000)::float8 as valid_from_ms,
-        (extract(epoch from i.valid_until) * 1000)::float8 as valid_until_ms,
-        (extract(epoch from i.first_seen) * 1000)::float8 as first_seen_ms,
-        (extract(epoch from i.last_seen) * 1000)::float8 as last_seen_ms
-      from jsonb_to_recordset(${chunk}::jsonb) as k(type text, platform text, value text)
-      join indicators i on i.source_org_id = ${sourceOrgId}::uuid and i.type = k.type and i.platform = k.platform and i.value = k.value
-      order by i.id
-      for update of i`));
+  const lookup = (keys: SQL) => rows<Existing & { type: string; platform: string; value: string }>(tx, sql`
+    select i.id, i.type, i.platform, i.value, i.version, ${effectiveStatus('i')} as status, i.content_hash,
+      (extract(epoch from i.valid_from) * 1000)::float8 as valid_from_ms,
+      (extract(epoch from i.valid_until) * 1000)::float8 as valid_until_ms,
+      (extract(epoch from i.first_seen) * 1000)::float8 as first_seen_ms,
+      (extract(epoch from i.last_seen) * 1000)::float8 as last_seen_ms
+    from ${keys}
+    join indicators i on i.source_org_id = ${sourceOrgId}::uuid and i.type = k.type and i.platform = k.platform and i.value = k.value
+    order by i.id
+    for update of i`);
+  const existingByKey = new Map<string, Existing>();
+  const found = (existing: Array<Existing & { type: string; platform: string; value: string }>) => {
+    for (const e of existing) existingByKey.set(naturalKey(e), e);
+  };
+  if (client) {
+    await copyIn(client, STAGE_KEYS, KEY_COLUMNS.map(([c]) => c), keyLines(accepted.values()), pace);
+    found(await lookup(sql.raw(`${STAGE_KEYS} k`)));
+  } else {
+    const keys = [...accepted.values()].map(({ row }) => ({ type: row.type, platform: row.platform, value: row.value }));
+    for await (const chunk of jsonChunks(keys, pace)) {
+      found(await lookup(sql`jsonb_to_recordset(${chunk}::jsonb) as k(type text, platform text, value text)`));
+    }
   }
-  const existingByKey = new Map(existingRows.map((e) => [naturalKey(e), e]));
 
   const inserts: Write[] = [], updates: Write[] = [];
   for (const [key, { index, row, warnings }] of accepted) {
@@ -189,6 +247,7 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
       results[index] = { ...base, status: 'updated', id: existing.id };
     }
   }
+  existingByKey.clear();
   for (const [earlier, later] of batch.duplicates) {
     const final = results[later]!;
     results[earlier] = {
@@ -200,21 +259,40 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
   const anonymous = (w: Write) => w.row.attribution === 'anonymous';
   const ids = (writes: Write[], anon: boolean) => writes.filter((w) => anonymous(w) === anon).map((w) => w.id);
 
+  const insertFrom = (source: SQL) => rows<{ id: string }>(tx, sql`
+    insert into indicators (id, source_org_id, type, platform, value, version, status, tlp, pap, grading, confidence,
+      audience, exclude, attribution, audience_tokens, exclude_tokens, valid_from, valid_until, pending, sector,
+      categories, tags, description, first_seen, last_seen, "references", evidence, relations, shared_infrastructure,
+      content_hash, created_at, updated_at)
+    select x.id, ${sourceOrgId}::uuid, x.type, x.platform, x.value, 1, 'active', x.tlp, x.pap, x.grading, x.confidence,
+      x.audience, x.exclude, x.attribution, x.audience_tokens, x.exclude_tokens, x.valid_from, x.valid_until,
+      x.valid_from > now(), x.sector, coalesce(x.categories, '{}'), coalesce(x.tags, '{}'), x.description,
+      x.first_seen, x.last_seen, x."references", x.evidence, x.relations, x.shared_infrastructure, x.content_hash, now(), now()
+    from ${source}
+    on conflict (source_org_id, type, platform, value) do nothing
+    returning id`);
+  const updateFrom = (source: SQL) => tx.execute(sql`
+    update indicators i set
+      version = i.version + 1, status = 'active', tlp = x.tlp, pap = x.pap, grading = x.grading, confidence = x.confidence,
+      audience = x.audience, exclude = x.exclude, attribution = x.attribution, audience_tokens = x.audience_tokens,
+      exclude_tokens = x.exclude_tokens, valid_from = x.valid_from, valid_until = x.valid_until,
+      pending = x.valid_from > now(), sector = x.sector, categories = coalesce(x.categories, '{}'),
+      tags = coalesce(x.tags, '{}'), description = x.description, first_seen = x.first_seen, last_seen = x.last_seen,
+      "references" = x."references", evidence = x.evidence, relations = x.relations,
+      shared_infrastructure = x.shared_infrastructure, content_hash = x.content_hash, withdrawn_reason = null,
+      updated_at = now()
+    from ${source}
+    where i.id = x.id`);
+
+  if (client && inserts.length + updates.length) await copyIn(client, STAGE_ROWS, ['op', ...WRITE_COLUMNS.map(([c]) => c)], stagedLines(inserts, updates), pace);
+
   let insertedCount = 0;
-  for await (const chunk of jsonChunks(inserts.map(record), pace)) {
-    const inserted = await rows<{ id: string }>(tx, sql`
-      insert into indicators (id, source_org_id, type, platform, value, version, status, tlp, pap, grading, confidence,
-        audience, exclude, attribution, audience_tokens, exclude_tokens, valid_from, valid_until, pending, sector,
-        categories, tags, description, first_seen, last_seen, "references", evidence, relations, shared_infrastructure,
-        content_hash, created_at, updated_at)
-      select x.id, ${sourceOrgId}::uuid, x.type, x.platform, x.value, 1, 'active', x.tlp, x.pap, x.grading, x.confidence,
-        x.audience, x.exclude, x.attribution, x.audience_tokens, x.exclude_tokens, x.valid_from, x.valid_until,
-        x.valid_from > now(), x.sector, coalesce(x.categories, '{}'), coalesce(x.tags, '{}'), x.description,
-        x.first_seen, x.last_seen, x."references", x.evidence, x.relations, x.shared_infrastructure, x.content_hash, now(), now()
-      from jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}
-      on conflict (source_org_id, type, platform, value) do nothing
-      returning id`);
-    insertedCount += inserted.length;
+  if (client) {
+    if (inserts.length) insertedCount = (await insertFrom(staged('i'))).length;
+  } else {
+    for await (const chunk of jsonChunks(inserts.map(record), pace)) {
+      insertedCount += (await insertFrom(sql`jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}`)).length;
+    }
   }
   if (insertedCount !== inserts.length) throw new RetryableConflict('a concurrent batch stored the same observable');
   await recordCreated(tx, ids(inserts, false));
@@ -223,23 +301,25 @@ export async function storeBatch(tx: Executor, sourceOrgId: string, batch: Prepa
   // The previous state is recorded before the update overwrites it (rows locked above).
   await recordChanges(tx, { which: ids(updates, false), kind: 'updated', version: 'next' });
   await recordChanges(tx, { which: ids(updates, true), kind: 'updated', version: 'next', table: 'pending_changes' });
-  for await (const chunk of jsonChunks(updates.map(record), pace)) {
-    await tx.execute(sql`
-      update indicators i set
-        version = i.version + 1, status = 'active', tlp = x.tlp, pap = x.pap, grading = x.grading, confidence = x.confidence,
-        audience = x.audience, exclude = x.exclude, attribution = x.attribution, audience_tokens = x.audience_tokens,
-        exclude_tokens = x.exclude_tokens, valid_from = x.valid_from, valid_until = x.valid_until,
-        pending = x.valid_from > now(), sector = x.sector, categories = coalesce(x.categories, '{}'),
-        tags = coalesce(x.tags, '{}'), description = x.description, first_seen = x.first_seen, last_seen = x.last_seen,
-        "references" = x."references", evidence = x.evidence, relations = x.relations,
-        shared_infrastructure = x.shared_infrastructure, content_hash = x.content_hash, withdrawn_reason = null,
-        updated_at = now()
-      from jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}
-      where i.id = x.id`);
+  if (client) {
+    if (updates.length) await updateFrom(staged('u'));
+  } else {
+    for await (const chunk of jsonChunks(updates.map(record), pace)) {
+      await updateFrom(sql`jsonb_to_recordset(${chunk}::jsonb) as ${INDICATOR_RECORD}`);
+    }
   }
   // The link graph (src/modules/analysis/links.ts): statements of their own, after the batch's.
   if (options.links !== false) await storeLinks(tx, [...inserts, ...updates], updates.map((w) => w.id));
   return { pendingAnonymous: ids(inserts, true).length + ids(updates, true).length };
+}
+
+function* keyLines(items: Iterable<{ row: PreparedRow }>): Generator<string> {
+  for (const { row } of items) yield copyLine([row.type, row.platform, row.value], KEY_TYPES);
+}
+
+function* stagedLines(inserts: readonly Write[], updates: readonly Write[]): Generator<string> {
+  for (const w of inserts) yield stagedLine('i', w);
+  for (const w of updates) yield stagedLine('u', w);
 }
 
 export function summarise(results: ItemResult[]): BatchOutcome['summary'] {
