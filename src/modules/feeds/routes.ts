@@ -23,7 +23,7 @@ import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js'
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
 import { etagOf, matchesEtag, PageCache, pageKey, Semaphore } from './page-cache.js';
-import { FEED_START, feedHorizon, feedRowChunks, feedRows, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
+import { FEED_START, feedHorizon, feedRowChunks, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
 import { recordAudit, recordDeliveries } from '../audit/log.js';
 
 const tags = ['feeds'];
@@ -35,6 +35,8 @@ const MEDIA: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
   stix: 'application/stix+json;version=2.1',
 };
+/** Positions fetched per round trip while an NDJSON page's bounds are read (they are small). */
+const BOUNDS_CHUNK = 5_000;
 /** Rows fetched per query: memory stays flat whatever the page size. */
 const STREAM_CHUNK = 500;
 /** A JSON or CSV page ends once its items reach this many bytes; a STIX page (built in memory) at a quarter. */
@@ -162,7 +164,10 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
       if (format === 'ndjson') {
         // Fix the page's end first (positions only), so the next cursor can go in a header,
         // then stream the page from one query (a server-side cursor on PostgreSQL).
-        const bounds = await feedRows(readDb, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true });
+        // Through the same planned cursor as the rows (src/modules/feeds/query.ts): a plain query with a
+        // LIMIT of 10,000 is hash-joined over the whole table.
+        const bounds: FeedRow[] = [];
+        for await (const chunk of feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true }, BOUNDS_CHUNK)) bounds.push(...chunk);
         const full = bounds.length === q.limit;
         const next = nextPosition(after, bounds, full, horizon);
         const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
