@@ -33,7 +33,7 @@ import input from './plugins/input.js';
 import { errorForLog, requestForLog } from './plugins/logging.js';
 import operations from './plugins/operations.js';
 import { documentErrorResponses, openApiOptions, requireOperationIds } from './plugins/route-documentation.js';
-import problems, { clientErrorHandler, frameworkErrors, HttpProblem } from './plugins/problems.js';
+import problems, { clientErrorHandler, frameworkErrors, HttpProblem, problemBody, RETRY_AFTER_OUTAGE_SECONDS, sendProblem } from './plugins/problems.js';
 import rateLimits from './plugins/rate-limits.js';
 
 export interface AppOptions {
@@ -97,7 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests during a shutdown are refused by the hook below, as problems (fastify's own 503 is plain JSON).
+    return503OnClosing: false,
     // Requests refused before routing (by Node's HTTP parser, by the router) still get problem+json.
     clientErrorHandler,
     frameworkErrors,
@@ -110,6 +111,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         allErrors: true,
       },
     },
+  });
+
+  // Draining (SIGTERM): what is in flight finishes; anything new is a 503 problem, and its connection closes.
+  let closing = false;
+  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close').header('retry-after', String(RETRY_AFTER_OUTAGE_SECONDS));
+    return sendProblem(reply, problemBody(503, 'The service is shutting down; retry after the time in Retry-After.'));
   });
 
   app.addHook('onSend', async (request, reply) => {
