@@ -170,6 +170,14 @@ export function audienceAsNow(tokens: SQL): SQL {
 const textArray = (values: string[]) => sql`${pgArray(values)}::text[]`;
 
 /**
+ * Rule 1's parties: the indicator's source and the secretariat, who see it whole (its handling,
+ * audience and outcomes) — `sourceOrgId` is the source column of the row in question.
+ */
+export function seesAsSource(caller: Pick<CallerIdentity, 'orgId' | 'orgKind'>, sourceOrgId: SQL = sql.raw('i.source_org_id')): SQL {
+  return caller.orgKind === 'secretariat' ? sql`true` : sql`(${sourceOrgId} = ${caller.orgId}::uuid)`;
+}
+
+/**
  * Rules 1–6 as one SQL condition for `caller` over `state`.
  *
  * `forReading`: single reads, lists and lookups let the source and the secretariat see their
@@ -177,7 +185,7 @@ const textArray = (values: string[]) => sql`${pgArray(values)}::text[]`;
  * deliverable states (rule 6) to everyone and turn the rest into tombstones.
  */
 export function receivableBy(caller: CallerIdentity, state: RuleColumns = currentState(), options: { forReading?: boolean } = {}): SQL {
-  const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`${state.sourceOrgId} = ${caller.orgId}::uuid`;
+  const owner = seesAsSource(caller, state.sourceOrgId);
   const others = sql.join([
     state.deliverable,
     sql`${state.audienceTokens} && (${textArray(callerTokens(caller))} || ${memberTokens(caller)})`,

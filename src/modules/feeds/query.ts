@@ -11,7 +11,7 @@ import type { Sql as PgClient } from 'postgres';
 import { rows, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, horizonOf, standbyHorizon, type FeedPosition } from '../../domain/cursor.js';
-import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity, seesAsSource } from '../../domain/visibility.js';
 import { feedItemJson, tombstoneJson } from '../indicators/view.js';
 
 export interface FeedFilters {
@@ -168,7 +168,7 @@ function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: FeedWin
     : sql`case when ${item} then ${feedItemJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
   return sql`
     select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json,
-      ${caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`} as owned
+      ${seesAsSource(caller)} as owned
     from indicator_changes c
     join indicators i on i.id = c.indicator_id
     join orgs o on o.id = i.source_org_id

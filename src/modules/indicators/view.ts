@@ -4,7 +4,7 @@
  * Expects the indicator aliased `i` and its source organisation aliased `o`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { currentState, effectiveStatus, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
+import { currentState, effectiveStatus, receivableBy, type CallerIdentity, seesAsSource } from '../../domain/visibility.js';
 
 const ts = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then date_trunc('hour', i.updated_at, 'UTC') else i.updated_at end)`);
@@ -16,7 +16,7 @@ const RECIPIENT_UPDATED_AT = ts(`(case when i.attribution = 'anonymous' then dat
  * was 40% of the cost of a feed page. The source's view is the same object with its extra keys.
  */
 export function indicatorJson(caller: CallerIdentity): SQL {
-  const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`;
+  const owner = seesAsSource(caller);
   const common = sql`'id', i.id, 'version', i.version, 'status', ${effectiveStatus()}, 'type', i.type, 'value', i.value,
     'platform', nullif(i.platform, ''), 'tlp', i.tlp, 'pap', i.pap, 'grading', i.grading,
     'confidence', i.confidence, 'sector', i.sector, 'categories', i.categories, 'tags', i.tags,
@@ -84,7 +84,7 @@ export function withReadExtras(json: SQL, caller: CallerIdentity): SQL {
     where c.type = i.type and c.value = i.value and c.platform = i.platform and ${receivableBy(caller, currentState('c'), { forReading: true })})`;
   const counts = sql`(select coalesce(json_object_agg(a.action, a.n order by a.action), '{}'::json)::text
     from (select oc.action, count(*) as n from outcomes oc where oc.indicator_id = i.id group by oc.action) a)`;
-  const owner = caller.orgKind === 'secretariat' ? sql`true` : sql`(i.source_org_id = ${caller.orgId}::uuid)`;
+  const owner = seesAsSource(caller);
   return sql`(left(${json}, -1) || ',"corroboration":{"sources":' || ${sources} || '}'
     || (case when ${owner} then ',"outcomes":' || ${counts} else '' end) || '}')`;
 }
