@@ -8,7 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql as PgClient } from 'postgres';
-import { rows, type Executor } from '../../db/client.js';
+import { rows, type Database, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, horizonOf, standbyHorizon, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity, seesAsSource } from '../../domain/visibility.js';
@@ -98,8 +98,25 @@ export interface FeedWindow {
   latestOnly?: boolean;
 }
 
-export async function feedRows(db: Executor, caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): Promise<FeedRow[]> {
-  return rows<FeedRow>(db, feedQuery(caller, filters, window));
+/**
+ * How the log is walked, whatever the planner guesses: in (xid, pos) order down the log's index,
+ * a lookup per row, no sort, no hash or merge join, no JIT — set for one transaction (`set_config`
+ * with is_local). The rule's selectivity cannot be estimated (audience tokens overlap the
+ * caller's), so as soon as the planner's guess at the rows that pass falls below the LIMIT (a
+ * 1,000-row page at 100,000 indicators, a 10,000-row page at 1.45 M) it judges the whole result
+ * needed and sequentially scans indicators, joins every change and sorts them: 4.4 s for a page
+ * that this walk serves in 0.1 s (bench/NOTES.md, round three). Work is then what a keyset walk
+ * costs: the rows read up to the page's end.
+ */
+export const PLANNED_WALK = sql.raw(`select set_config('enable_sort', 'off', true), set_config('enable_hashjoin', 'off', true),
+  set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)`);
+
+/** One window of the feed, planned as a walk of the log (call it outside a transaction). */
+export async function feedRows(db: Database, caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): Promise<FeedRow[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(PLANNED_WALK);
+    return rows<FeedRow>(tx, feedQuery(caller, filters, window));
+  }, { accessMode: 'read only' });
 }
 
 const dialect = new PgDialect();
@@ -109,20 +126,17 @@ const dialect = new PgDialect();
  * cursor when a postgres.js client is given (one plan, one walk of the log), otherwise (PGlite)
  * by keyset queries of `chunk` rows each. Stops early when the consumer stops iterating.
  */
-export async function* feedRowChunks(db: Executor, pg: PgClient | undefined, caller: CallerIdentity, filters: FeedFilters,
+export async function* feedRowChunks(db: Database, pg: PgClient | undefined, caller: CallerIdentity, filters: FeedFilters,
   window: FeedWindow, chunk: number): AsyncGenerator<FeedRow[]> {
   if (pg) {
     const query = dialect.sqlToQuery(feedQuery(caller, filters, window));
-    // One read-only transaction on a connection of its own, planned for the walk it is: with a
-    // LIMIT of 10,000 the planner's guess at the rule's selectivity made it hash-join the whole
-    // indicators table (7 s for a page that an index walk with a lookup per row serves in 0.2 s;
-    // bench/NOTES.md, feed pull). Nested loops are what a keyset walk of the log needs, at any size.
+    // One read-only transaction on a connection of its own, planned as a walk (PLANNED_WALK).
     const connection = await pg.reserve();
     let open = false;
     try {
       await connection.unsafe('begin read only');
       open = true;
-      await connection.unsafe('set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off');
+      await connection.unsafe(dialect.sqlToQuery(PLANNED_WALK).sql);
       for await (const batch of connection.unsafe(query.sql, query.params as never[]).cursor(chunk)) yield batch as unknown as FeedRow[];
       await connection.unsafe('commit');
       open = false;
@@ -144,7 +158,8 @@ export async function* feedRowChunks(db: Executor, pg: PgClient | undefined, cal
   }
 }
 
-function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): SQL {
+/** The SQL of one window (feedRows, feedRowChunks; exported for the plan test). */
+export function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): SQL {
   const item = sql`(${receivableBy(caller, currentState('i'))} and ${matchesFilters(filters, CURRENT)})`;
   const formerlyAt = (change: string) => sql`(${receivableBy(caller, previousState(change, 'i'))} and ${matchesFilters(filters, previousColumns(change))})`;
   // A group membership change concerns only the organisations that joined or left.

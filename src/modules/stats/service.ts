@@ -4,7 +4,7 @@
  * or for one organisation's own reports and clients.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Executor } from '../../db/client.js';
+import { rows, type Database, type Executor } from '../../db/client.js';
 import { pgArray, toRfc3339 } from '../../db/sql.js';
 import { TIMED_ACTIONS } from '../../domain/outcomes.js';
 import type { OrgKind } from '../../domain/types.js';
@@ -87,7 +87,7 @@ interface PositionRow { client_id: string; client_name: string; org_id: string; 
  * may receive (the sharing rule, through the feed query itself; its filters aside), counted up to
  * PENDING_CAP, and how long the oldest of them has waited.
  */
-async function consumerLag(db: Executor, scope: StatsScope, horizon: string) {
+async function consumerLag(db: Database, scope: StatsScope, horizon: string) {
   const where = 'all' in scope ? sql`true` : sql`o.id = ${scope.orgId}::uuid`;
   const positions = await rows<PositionRow>(db, sql`
     select p.client_id, c.name as client_name, o.id as org_id, o.name as org_name, o.kind, o.country, p.feed, p.xid::text as xid, p.pos::int8 as pos, p.pulled_at
@@ -110,7 +110,7 @@ async function consumerLag(db: Executor, scope: StatsScope, horizon: string) {
   return out;
 }
 
-export async function statistics(db: Executor, scope: StatsScope, horizon: string) {
+export async function statistics(db: Database, scope: StatsScope, horizon: string) {
   return {
     generated_at: new Date().toISOString(),
     indicators: await indicatorCounts(db, scope),
