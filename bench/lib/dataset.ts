@@ -47,6 +47,11 @@ export function indicatorCopyLine(id: string, sourceOrgId: string, row: Prepared
   return fields.map(copyField).join('\t') + '\n';
 }
 
+/** A hash of an indicator's natural key (source, type, platform, value), for the loader's repeat check. */
+function naturalKeyHash(sourceId: string, r: { type: string; platform: string; value: string }): number {
+  return hash32(hash32(hashString(sourceId), hashString(r.type + r.platform)), hashString(r.value));
+}
+
 export class Dataset {
   /** Indicators stored (kept by the harness; checked against the database after each load). */
   count = 0;
@@ -57,6 +62,17 @@ export class Dataset {
   constructor(readonly sql: Sql, readonly url: string, readonly seed: number, readonly dir: Directory, readonly log: (m: string) => void) {}
 
   /** Fresh indicator numbers. */
+  /**
+   * Items pushed through the API by a measure: the bulk loader must not generate their natural
+   * keys again later (a small value space, such as the generator's CIDRs, repeats across indices).
+   */
+  remember(sourceId: string, items: readonly Record<string, unknown>[], now: number): void {
+    for (const item of items) {
+      const prepared = prepareItem(item, now, this.matcher);
+      if (prepared.ok) this.#seenKeys.add(naturalKeyHash(sourceId, prepared.row));
+    }
+  }
+
   take(n: number): number {
     const first = this.nextIndex;
     this.nextIndex += n;
@@ -121,7 +137,7 @@ export class Dataset {
       if (!prepared.ok) { dropped++; continue; }
       const r = prepared.row;
       // The natural key (source, type, platform, value) is unique: skip the rare repeat.
-      const key = hash32(hash32(hashString(source.id), hashString(r.type + r.platform)), hashString(r.value));
+      const key = naturalKeyHash(source.id, r);
       if (this.#seenKeys.has(key)) { dropped++; continue; }
       this.#seenKeys.add(key);
       const id = uuidv7();
@@ -155,5 +171,7 @@ function hashString(text: string): number {
 export function apiItems(dataset: Dataset, source: FleetOrg, count: number): Record<string, unknown>[] {
   const first = dataset.take(count);
   const now = Date.now();
-  return Array.from({ length: count }, (_, k) => indicatorItem(dataset.seed, first + k, source, dataset.dir, { now }));
+  const items = Array.from({ length: count }, (_, k) => indicatorItem(dataset.seed, first + k, source, dataset.dir, { now }));
+  dataset.remember(source.id, items, now);
+  return items;
 }
