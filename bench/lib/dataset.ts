@@ -61,7 +61,6 @@ export class Dataset {
 
   constructor(readonly sql: Sql, readonly url: string, readonly seed: number, readonly dir: Directory, readonly log: (m: string) => void) {}
 
-  /** Fresh indicator numbers. */
   /**
    * Items pushed through the API by a measure: the bulk loader must not generate their natural
    * keys again later (a small value space, such as the generator's CIDRs, repeats across indices).
@@ -73,6 +72,7 @@ export class Dataset {
     }
   }
 
+  /** Fresh indicator numbers. */
   take(n: number): number {
     const first = this.nextIndex;
     this.nextIndex += n;

@@ -37,6 +37,24 @@ export async function rows<T = Record<string, unknown>>(db: Executor, query: SQL
 }
 
 /**
+ * Planner settings for the rest of one transaction, as one statement (`set_config` with is_local,
+ * so it works through any driver and prepared statements). For queries whose plan must not
+ * depend on the planner's guess at the sharing rule's selectivity, which it cannot estimate
+ * (src/modules/feeds/query.ts, src/modules/analysis/graph.ts).
+ */
+export function plannerSettings(settings: Record<string, 'on' | 'off'>): SQL {
+  return sql.raw(`select ${Object.entries(settings).map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`);
+}
+
+/** `query` in a read-only transaction of its own under `settings` (plannerSettings); call it outside a transaction. */
+export async function readPlanned<T>(db: Database, settings: SQL, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(settings);
+    return rows<T>(tx, query);
+  }, { accessMode: 'read only' });
+}
+
+/**
  * The postgres.js handle of a drizzle transaction `tx` (for COPY, src/db/copy.ts: the statements
  * after it must run on the same connection); undefined on PGlite and outside a transaction.
  */

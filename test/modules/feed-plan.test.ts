@@ -7,7 +7,8 @@
  */
 import t from 'tap';
 import { sql } from 'drizzle-orm';
-import { rows } from '../../src/db/client.js';
+import { plannerSettings, readPlanned, rows } from '../../src/db/client.js';
+import { compareFeedPositions } from '../../src/domain/cursor.js';
 import type { CallerIdentity } from '../../src/domain/visibility.js';
 import { FEED_START, feedHorizon, feedQuery, feedRows, PLANNED_WALK } from '../../src/modules/feeds/query.js';
 import { adminToken, createMember, createTestApp, pushItems } from '../helpers/app.js';
@@ -56,6 +57,15 @@ t.test('feedRows answers the window in log order under the same plan', async (t)
   const horizon = await feedHorizon(db);
   const page = await feedRows(db, caller, {}, { after: FEED_START, horizon, limit: 10_000 });
   t.equal(page.length, ITEMS, 'every item the agency may receive');
-  const ordered = page.every((r, k) => k === 0 || BigInt(page[k - 1]!.xid) < BigInt(r.xid) || (page[k - 1]!.xid === r.xid && Number(page[k - 1]!.pos) < Number(r.pos)));
+  const at = (r: (typeof page)[number]) => ({ xid: r.xid, pos: Number(r.pos) });
+  const ordered = page.every((r, k) => k === 0 || compareFeedPositions(at(page[k - 1]!), at(r)) < 0);
   t.ok(ordered, 'in (xid, pos) order');
+});
+
+t.test('readPlanned: the settings hold inside its transaction and end with it', async (t) => {
+  const settings = plannerSettings({ enable_hashjoin: 'off', enable_sort: 'off' });
+  const [inside] = await readPlanned<{ hash: string; sort: string }>(db, settings, sql`select current_setting('enable_hashjoin') as hash, current_setting('enable_sort') as sort`);
+  t.same(inside, { hash: 'off', sort: 'off' }, 'set for the query');
+  const after = await db.transaction(async (tx) => rows<{ hash: string }>(tx, sql`select current_setting('enable_hashjoin') as hash`));
+  t.same(after, [{ hash: 'on' }], 'not carried past the transaction');
 });

@@ -17,7 +17,7 @@
  *   (nearest first) leave it as nodes.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Database, type Executor } from '../../db/client.js';
+import { plannerSettings, readPlanned, rows, type Database, type Executor } from '../../db/client.js';
 import { currentState, receivableBy, type CallerIdentity } from '../../domain/visibility.js';
 import { indicatorJson, withReadExtras } from '../indicators/view.js';
 
@@ -112,7 +112,7 @@ function graphColumns(caller: CallerIdentity, extra: SQL, edgeLimit: number): SQ
 }
 
 /**
- * Runs a graph query planned as lookups: each step joins the indicators carrying a frontier's
+ * Graph queries are planned as lookups (readPlanned with these settings): each step joins the indicators carrying a frontier's
  * observables (a frontier of at most LEVEL_CAP nodes) to `indicators` by id and tests the sharing
  * rule on each, so nested loops over the primary key are right whatever the table's size. Left to itself the planner
  * cannot estimate the rule (the caller's group tokens are read by the query) and at 5 M indicators
@@ -121,15 +121,7 @@ function graphColumns(caller: CallerIdentity, extra: SQL, edgeLimit: number): SQ
  * No JIT either: its cost estimates made PostgreSQL compile the walk, which took longer than the
  * walk itself (2.5 s of a 5.5 s answer).
  */
-const AS_LOOKUPS = sql.raw(`select set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true),
-  set_config('enable_mergejoin', 'off', true)`);
-
-async function asLookups<T>(db: Database, query: SQL): Promise<T[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(AS_LOOKUPS);
-    return rows<T>(tx as unknown as Executor, query);
-  }, { accessMode: 'read only' });
-}
+const AS_LOOKUPS = plannerSettings({ enable_hashjoin: 'off', enable_mergejoin: 'off', jit: 'off' });
 
 /** Whether the caller may read the indicator at all (a graph starts only from one it may). */
 export async function mayRead(db: Executor, caller: CallerIdentity, id: string): Promise<boolean> {
@@ -156,7 +148,7 @@ export async function related(db: Database, caller: CallerIdentity, start: strin
   ctes.push(sql.raw(`ranked as (select *, row_number() over (order by depth, strength desc, confidence desc, id) as ord from (${levels}) l)`));
   ctes.push(sql`r as (select id, ord, depth from ranked where ord <= ${limit})`);
   ctes.push(edgeCtes());
-  const [row] = await asLookups<GraphRow>(db, sql`
+  const [row] = await readPlanned<GraphRow>(db, AS_LOOKUPS, sql`
     with ${sql.join(ctes, sql`, `)}
     select ${graphColumns(caller, sql`',"depth":' || r.depth`, limit * EDGES_PER_NODE)}`);
   return graphRows(row!);
@@ -167,7 +159,7 @@ export interface NetworkRows extends GraphRows { members: number; byType: Record
 /** The connected component of `start` as the caller may see it: its size and counts by type, and its first `limit` members. */
 export async function network(db: Database, caller: CallerIdentity, start: string, limit: number): Promise<NetworkRows> {
   const isIndicator = sql.raw(`w.k = 'i'`), isKey = sql.raw(`w.k = 'k'`);
-  const [row] = await asLookups<GraphRow & { members: string | number; by_type: string }>(db, sql`
+  const [row] = await readPlanned<GraphRow & { members: string | number; by_type: string }>(db, AS_LOOKUPS, sql`
     with recursive walk(k, id, type, platform, value) as (
       select x.* from indicators j cross join lateral (values ('i'::text, j.id, j.type, null::text, null::text), ('k', null, j.type, j.platform, j.value)) x
       where j.id = ${start}::uuid

@@ -8,7 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql as PgClient } from 'postgres';
-import { rows, type Database, type Executor } from '../../db/client.js';
+import { plannerSettings, readPlanned, rows, type Database, type Executor } from '../../db/client.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, horizonOf, standbyHorizon, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity, seesAsSource } from '../../domain/visibility.js';
@@ -108,15 +108,11 @@ export interface FeedWindow {
  * that this walk serves in 0.1 s (bench/NOTES.md, round three). Work is then what a keyset walk
  * costs: the rows read up to the page's end.
  */
-export const PLANNED_WALK = sql.raw(`select set_config('enable_sort', 'off', true), set_config('enable_hashjoin', 'off', true),
-  set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)`);
+export const PLANNED_WALK = plannerSettings({ enable_sort: 'off', enable_hashjoin: 'off', enable_mergejoin: 'off', jit: 'off' });
 
 /** One window of the feed, planned as a walk of the log (call it outside a transaction). */
 export async function feedRows(db: Database, caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): Promise<FeedRow[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(PLANNED_WALK);
-    return rows<FeedRow>(tx, feedQuery(caller, filters, window));
-  }, { accessMode: 'read only' });
+  return readPlanned<FeedRow>(db, PLANNED_WALK, feedQuery(caller, filters, window));
 }
 
 const dialect = new PgDialect();
