@@ -44,7 +44,7 @@ export class Semaphore {
 }
 
 export interface CachedPage {
-  body: string;
+  body: Buffer;
   etag: string;
   media: string;
   cursor: string;
@@ -55,7 +55,7 @@ export interface CachedPage {
   at: number;
 }
 
-export const etagOf = (body: string) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+export const etagOf = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 
 /** Whether If-None-Match names `etag`. */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -93,7 +93,7 @@ export class PageCache {
   }
 
   set(key: string, entry: CachedPage): void {
-    const size = entry.body.length * 2;
+    const size = entry.body.length;
     if (!this.enabled || size > this.maxBytes) return;
     this.#delete(key);
     this.#entries.set(key, entry);
@@ -109,7 +109,7 @@ export class PageCache {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#bytes -= entry.body.length * 2;
+    this.#bytes -= entry.body.length;
   }
 }
 

@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql as PgClient } from 'postgres';
 import { plannerSettings, readPlanned, rows, type Database, type Executor } from '../../db/client.js';
+import { copyOutBinary, inlineParams, type CopyTuple } from '../../db/copy-out.js';
 import { pgArray } from '../../db/sql.js';
 import { compareFeedPositions, horizonOf, standbyHorizon, type FeedPosition } from '../../domain/cursor.js';
 import { currentState, effectiveStatus, previousState, receivableBy, type CallerIdentity, seesAsSource } from '../../domain/visibility.js';
@@ -96,6 +97,8 @@ export interface FeedWindow {
    * collection holds an object once, at the last time it was added).
    */
   latestOnly?: boolean;
+  /** End the window at the row whose JSON brings the window's to at least this many bytes (UTF-8). */
+  budget?: number;
 }
 
 /**
@@ -117,23 +120,43 @@ export async function feedRows(db: Database, caller: CallerIdentity, filters: Fe
 
 const dialect = new PgDialect();
 
+/** A row of a feed page as the page is assembled: its JSON as the UTF-8 bytes PostgreSQL sent. */
+export interface PageRow {
+  xid: string; pos: number; id: string; version: number; owned: boolean;
+  json: Buffer;
+}
+
+/** A tuple of feedQuery's columns (xid, pos, id, version, json, owned) from a binary COPY. */
+function pageRowOf({ buffer, starts, lengths }: CopyTuple): PageRow {
+  return {
+    xid: buffer.toString('latin1', starts[0], starts[0]! + lengths[0]!),
+    pos: Number(buffer.readBigInt64BE(starts[1])),
+    id: buffer.toString('latin1', starts[2], starts[2]! + lengths[2]!),
+    version: buffer.readInt32BE(starts[3]),
+    json: lengths[4]! > 0 ? buffer.subarray(starts[4], starts[4]! + lengths[4]!) : EMPTY,
+    owned: lengths[5] === 1 && buffer[starts[5]!] === 1,
+  };
+}
+const EMPTY = Buffer.alloc(0);
+
 /**
- * The rows of one window in chunks of at most `chunk`, from one query: through a server-side
- * cursor when a postgres.js client is given (one plan, one walk of the log), otherwise (PGlite)
- * by keyset queries of `chunk` rows each. Stops early when the consumer stops iterating.
+ * The rows of one window as they arrive, from one query: on PostgreSQL (a postgres.js client
+ * given) one binary COPY of the window in a read-only transaction planned as a walk (PLANNED_WALK),
+ * whose JSON Node slices out without decoding (src/db/copy-out.ts); on PGlite keyset queries of
+ * `chunk` rows. With `window.budget` the window also ends at the row that brings its JSON to that
+ * many bytes (PostgreSQL stops sending there). Stops early when the consumer stops iterating.
  */
-export async function* feedRowChunks(db: Database, pg: PgClient | undefined, caller: CallerIdentity, filters: FeedFilters,
-  window: FeedWindow, chunk: number): AsyncGenerator<FeedRow[]> {
+export async function* feedPageChunks(db: Database, pg: PgClient | undefined, caller: CallerIdentity, filters: FeedFilters,
+  window: FeedWindow, chunk = 500): AsyncGenerator<PageRow[]> {
   if (pg) {
-    const query = dialect.sqlToQuery(feedQuery(caller, filters, window));
-    // One read-only transaction on a connection of its own, planned as a walk (PLANNED_WALK).
+    const query = inlineParams(dialect.sqlToQuery(feedQuery(caller, filters, window)));
     const connection = await pg.reserve();
     let open = false;
     try {
       await connection.unsafe('begin read only');
       open = true;
       await connection.unsafe(dialect.sqlToQuery(PLANNED_WALK).sql);
-      for await (const batch of connection.unsafe(query.sql, query.params as never[]).cursor(chunk)) yield batch as unknown as FeedRow[];
+      yield* copyOutBinary(connection, query, pageRowOf);
       await connection.unsafe('commit');
       open = false;
     } finally {
@@ -143,18 +166,25 @@ export async function* feedRowChunks(db: Database, pg: PgClient | undefined, cal
     return;
   }
   let from = window.after;
+  let bytes = 0;
   for (let left = window.limit; left > 0;) {
     const want = Math.min(chunk, left);
-    const batch = await feedRows(db, caller, filters, { ...window, after: from, limit: want });
-    if (batch.length) yield batch;
-    if (batch.length < want) return;
-    left -= batch.length;
-    const last = batch[batch.length - 1]!;
-    from = { xid: last.xid, pos: Number(last.pos) };
+    const batch = await feedRows(db, caller, filters, { ...window, budget: undefined, after: from, limit: want });
+    const out: PageRow[] = [];
+    for (const row of batch) {
+      const json = Buffer.from(row.json, 'utf8');
+      out.push({ xid: row.xid, pos: Number(row.pos), id: row.id, version: row.version, owned: row.owned === true, json });
+      bytes += json.length;
+      if (window.budget !== undefined && bytes >= window.budget) break;
+    }
+    if (out.length) yield out;
+    if (out.length < want || (window.budget !== undefined && bytes >= window.budget)) return;
+    left -= out.length;
+    from = { xid: out[out.length - 1]!.xid, pos: out[out.length - 1]!.pos };
   }
 }
 
-/** The SQL of one window (feedRows, feedRowChunks; exported for the plan test). */
+/** The SQL of one window (feedRows, feedPageChunks; exported for the plan test). */
 export function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: FeedWindow): SQL {
   const item = sql`(${receivableBy(caller, currentState('i'))} and ${matchesFilters(filters, CURRENT)})`;
   const formerlyAt = (change: string) => sql`(${receivableBy(caller, previousState(change, 'i'))} and ${matchesFilters(filters, previousColumns(change))})`;
@@ -177,15 +207,25 @@ export function feedQuery(caller: CallerIdentity, filters: FeedFilters, window: 
   const payload = window.positionsOnly
     ? sql`''`
     : sql`case when ${item} then ${feedItemJson(caller)} else ${tombstoneJson(tombstoneStatus, sql`coalesce(${PREVIOUS.tlp}, i.tlp)`)} end`;
-  return sql`
-    select c.xid::text as xid, c.pos::int8 as pos, i.id, i.version, ${payload} as json,
-      ${seesAsSource(caller)} as owned
+  const budgeted = window.budget !== undefined;
+  const walk = sql`
+    select c.xid::text as xid, c.pos::int8 as pos, i.id::text as id, i.version, ${payload} as json,
+      ${seesAsSource(caller)} as owned${budgeted ? sql`, c.xid as at_xid` : sql``}
     from indicator_changes c
     join indicators i on i.id = c.indicator_id
     join orgs o on o.id = i.source_org_id
     where ${sql.join(where, sql` and `)}
     order by c.xid, c.pos
     limit ${window.limit}`;
+  if (!budgeted) return walk;
+  // The bytes of the rows before each one, summed as the walk goes (no sort: the walk's order).
+  return sql`
+    select xid, pos, id, version, json, owned from (
+      select w.*, coalesce(sum(octet_length(w.json)) over (order by w.at_xid, w.pos rows between unbounded preceding and 1 preceding), 0) as before
+      from (${walk}) w
+    ) b
+    where b.before < ${window.budget}
+    order by b.at_xid, b.pos`;
 }
 
 /** Where a consumer stands after a page: its last row, or — when the page was not full — the horizon. */
@@ -198,7 +238,7 @@ export function nextPosition(after: FeedPosition, page: ReadonlyArray<Pick<FeedR
 }
 
 /** Keeps the first row of each indicator in a page: every row shows the indicator as it is now. */
-export function firstPerIndicator(): (row: FeedRow) => boolean {
+export function firstPerIndicator(): (row: Pick<FeedRow, 'id'>) => boolean {
   const seen = new Set<string>();
   return (row) => {
     if (seen.has(row.id)) return false;

@@ -23,7 +23,7 @@ import { FeedPage, SavedFeed, SavedFeedCreate } from '../../../schemas/feeds.js'
 import { callerOf, type Caller } from '../../plugins/auth.js';
 import { badRequest, notFound } from '../../plugins/problems.js';
 import { etagOf, matchesEtag, PageCache, pageKey, Semaphore } from './page-cache.js';
-import { FEED_START, feedHorizon, feedRowChunks, firstPerIndicator, nextPosition, type FeedFilters, type FeedRow } from './query.js';
+import { FEED_START, feedHorizon, feedPageChunks, firstPerIndicator, nextPosition, type FeedFilters, type PageRow } from './query.js';
 import { recordAudit, recordDeliveries } from '../audit/log.js';
 
 const tags = ['feeds'];
@@ -42,6 +42,21 @@ const STREAM_CHUNK = 500;
 /** A JSON or CSV page ends once its items reach this many bytes; a STIX page (built in memory) at a quarter. */
 const PAGE_BYTES = 8 * 1024 * 1024;
 const STIX_PAGE_BYTES = PAGE_BYTES / 4;
+
+const JSON_OPEN = Buffer.from('{"items":[');
+const COMMA = Buffer.from(',');
+const NEWLINE = Buffer.from('\n');
+
+/** `open`, the rows' JSON with `separator` between them, then `close`, as one buffer. */
+function concatRows(rows: readonly PageRow[], separator: Buffer, open?: Buffer, close?: Buffer): Buffer {
+  const parts: Buffer[] = open ? [open] : [];
+  rows.forEach((row, k) => {
+    if (k) parts.push(separator);
+    parts.push(row.json);
+  });
+  if (close) parts.push(close);
+  return Buffer.concat(parts);
+}
 
 /** `format=` wins; otherwise the Accept header; otherwise JSON. */
 function negotiate(request: FastifyRequest, format: Format | undefined): Format {
@@ -166,8 +181,8 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
         // then stream the page from one query (a server-side cursor on PostgreSQL).
         // Through the same planned cursor as the rows (src/modules/feeds/query.ts): a plain query with a
         // LIMIT of 10,000 is hash-joined over the whole table.
-        const bounds: FeedRow[] = [];
-        for await (const chunk of feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true }, BOUNDS_CHUNK)) bounds.push(...chunk);
+        const bounds: PageRow[] = [];
+        for await (const chunk of feedPageChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true }, BOUNDS_CHUNK)) bounds.push(...chunk);
         const full = bounds.length === q.limit;
         const next = nextPosition(after, bounds, full, horizon);
         const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
@@ -176,10 +191,13 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
         await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
         reply.header('x-next-cursor', encodePosition(next)).header('x-has-more', String(full)).type(MEDIA.ndjson);
         if (!bounds.length) return reply.send('');
-        const chunks = feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: bounds.length, upTo }, STREAM_CHUNK);
+        const chunks = feedPageChunks(readDb, pg, caller, filters, { after, horizon, limit: bounds.length, upTo }, STREAM_CHUNK);
         async function* lines() {
           try {
-            for await (const chunk of chunks) yield chunk.filter(keep).map((r) => r.json + '\n').join('');
+            for await (const chunk of chunks) {
+              const kept = chunk.filter(keep);
+              if (kept.length) yield concatRows(kept, NEWLINE, undefined, NEWLINE);
+            }
           } finally {
             release();
           }
@@ -191,32 +209,26 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
         return reply.send(body);
       }
 
-      // Read in chunks and stop at a byte budget as well as at `limit`: a page of heavy indicators
-      // ends early (has_more stays true) instead of growing to hundreds of megabytes.
+      // A page ends at a byte budget as well as at `limit`: a page of heavy indicators ends early
+      // (has_more stays true) instead of growing to hundreds of megabytes.
       const budget = format === 'stix' ? STIX_PAGE_BYTES : PAGE_BYTES;
-      const page: FeedRow[] = [];
+      const page: PageRow[] = [];
       let bytes = 0;
-      let full = false;
-      const chunks = feedRowChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit }, STREAM_CHUNK);
-      try {
-        reading: for await (const chunk of chunks) {
-          for (const row of chunk) {
-            page.push(row);
-            bytes += row.json.length;
-            if (bytes >= budget) break reading;
-          }
+      for await (const chunk of feedPageChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, budget }, STREAM_CHUNK)) {
+        for (const row of chunk) {
+          page.push(row);
+          bytes += row.json.length;
         }
-      } finally {
-        await chunks.return(undefined);
       }
-      full = page.length === q.limit || bytes >= budget;
+      const full = page.length === q.limit || bytes >= budget;
       const cursor = encodePosition(nextPosition(after, page, full, horizon));
-      const entries: FeedRow[] = page.filter(keep);
-      let body: string;
-      if (format === 'json') body = `{"items":[${entries.map((r) => r.json).join(',')}],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`;
-      else {
-        const parsed = entries.map((r) => JSON.parse(r.json) as FeedEntry);
-        body = format === 'csv' ? csvHeader() + parsed.map(csvRow).join('') : JSON.stringify(toStixBundle(parsed));
+      const entries = page.filter(keep);
+      let body: Buffer;
+      if (format === 'json') {
+        body = concatRows(entries, COMMA, JSON_OPEN, Buffer.from(`],"next_cursor":${JSON.stringify(cursor)},"has_more":${full}}`));
+      } else {
+        const parsed = entries.map((r) => JSON.parse(r.json.toString('utf8')) as FeedEntry);
+        body = Buffer.from(format === 'csv' ? csvHeader() + parsed.map(csvRow).join('') : JSON.stringify(toStixBundle(parsed)));
       }
       const delivered = entries.map((r) => ({ id: r.id, version: r.version }));
       const etag = etagOf(body);
@@ -232,7 +244,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
 
   /** Sends a built page (or 304 when the caller holds it already), recording the delivery first. */
   async function sendBuilt(request: FastifyRequest, reply: FastifyReply, caller: Caller, via: { path: string; detail?: Record<string, unknown> },
-    format: Format, body: string, etag: string, cursor: string, full: boolean, delivered: Array<{ id: string; version: number }>) {
+    format: Format, body: Buffer, etag: string, cursor: string, full: boolean, delivered: Array<{ id: string; version: number }>) {
     reply.header('x-next-cursor', cursor).header('x-has-more', String(full)).header('etag', etag).header('cache-control', 'private, no-cache');
     // Not on 304: the caller holds these already (as for blocklists).
     if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
