@@ -45,7 +45,7 @@ export class Api {
   }
 
   /** GET a response as text plus the headers the feed uses. */
-  async text(path: string, token: string, accept?: string): Promise<{ status: number; body: string; headers: Headers }> {
+  async text(path: string, token: string, accept?: string): Promise<{ status: number; body: string; headers: Headers; headersMs: number }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#text(path, token, accept);
@@ -56,23 +56,27 @@ export class Api {
     }
   }
 
-  async #text(path: string, token: string, accept?: string): Promise<{ status: number; body: string; headers: Headers }> {
+  async #text(path: string, token: string, accept?: string): Promise<{ status: number; body: string; headers: Headers; headersMs: number }> {
+    const t0 = performance.now();
     const res = await fetch(this.baseUrl + path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) } });
+    const headersMs = performance.now() - t0;
     const body = await res.text();
     if (res.status !== 200) throw new HttpError(res.status, body, `GET ${path}`);
-    return { status: res.status, body, headers: res.headers };
+    return { status: res.status, body, headers: res.headers, headersMs };
   }
 
   /** GET a streamed response, counting its lines without keeping it. */
-  async countLines(path: string, token: string): Promise<{ lines: number; bytes: number; headers: Headers }> {
+  async countLines(path: string, token: string): Promise<{ lines: number; bytes: number; headers: Headers; headersMs: number }> {
+    const t0 = performance.now();
     const res = await fetch(this.baseUrl + path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { authorization: `Bearer ${token}` } });
+    const headersMs = performance.now() - t0;
     if (res.status !== 200) throw new HttpError(res.status, await res.text(), `GET ${path}`);
     let lines = 0, bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
       for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
     }
-    return { lines, bytes, headers: res.headers };
+    return { lines, bytes, headers: res.headers, headersMs };
   }
 }
 

@@ -13,6 +13,7 @@ import { currentState, previousState, receivableBy } from '../../src/domain/visi
 import { indicatorJson, tombstoneJson } from '../../src/modules/indicators/view.js';
 import { copyOut } from '../lib/db.js';
 import { countFeedItems } from '../lib/http.js';
+import { median } from '../lib/stats.js';
 import type { Context, Measure } from '../lib/measure.js';
 
 const PAGE = 10_000;
@@ -36,28 +37,36 @@ export function copyOutQuery(ctx: Context, limit: number): string {
   return inline(new PgDialect().sqlToQuery(query));
 }
 
-/** The main consumer follows next_cursor from the start until it has `target` items (through `api`: by default the server under test). */
+/**
+ * The main consumer follows next_cursor from the start until it has `target` items (through `api`: by default the server under test).
+ * Per page: the time to the response's headers (the server has read the page, recorded its
+ * deliveries and, for JSON, built and hashed the body) and the whole time (to the last byte, and
+ * for JSON this client counting the items).
+ */
 export async function pull(ctx: Context, format: 'json' | 'ndjson', target: number, api = ctx.api) {
   const token = await ctx.fleet.token(ctx.fleet.mainConsumer());
   let cursor: string | null = null;
   let items = 0, bytes = 0, pages = 0;
+  const headersMs: number[] = [], pageMs: number[] = [];
   const t0 = performance.now();
   for (;;) {
     const path = `/v1/feed?limit=${PAGE}${format === 'ndjson' ? '&format=ndjson' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const started = performance.now();
     let headers: Headers;
     if (format === 'ndjson') {
       const res = await api.countLines(path, token);
-      items += res.lines; bytes += res.bytes; headers = res.headers;
+      items += res.lines; bytes += res.bytes; headers = res.headers; headersMs.push(res.headersMs);
     } else {
       const res = await api.text(path, token);
-      items += countFeedItems(res.body); bytes += res.body.length; headers = res.headers;
+      items += countFeedItems(res.body); bytes += res.body.length; headers = res.headers; headersMs.push(res.headersMs);
     }
+    pageMs.push(performance.now() - started);
     pages++;
     cursor = headers.get('x-next-cursor');
     if (headers.get('x-has-more') !== 'true' || items >= target) break;
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { items, bytes, pages, seconds, rate: items / seconds };
+  return { items, bytes, pages, seconds, rate: items / seconds, headersMsMedian: median(headersMs), pageMsMedian: median(pageMs) };
 }
 
 export const feedPull: Measure = {
@@ -71,10 +80,10 @@ export const feedPull: Measure = {
       const target = ctx.scale.feedPullItems;
       ctx.server.mark('feed pull (JSON)');
       const json = await pull(ctx, 'json', target);
-      ctx.log(`feed pull JSON: ${json.items.toLocaleString('en')} items in ${json.seconds.toFixed(1)} s = ${Math.round(json.rate).toLocaleString('en')}/s (${json.pages} pages, ${(json.bytes / 1e6).toFixed(0)} MB)`);
+      ctx.log(`feed pull JSON: ${json.items.toLocaleString('en')} items in ${json.seconds.toFixed(1)} s = ${Math.round(json.rate).toLocaleString('en')}/s (${json.pages} pages, ${(json.bytes / 1e6).toFixed(0)} MB; a page: headers after ${json.headersMsMedian.toFixed(0)} ms, done after ${json.pageMsMedian.toFixed(0)} ms, medians)`);
       ctx.server.mark('feed pull (NDJSON)');
       const nd = await pull(ctx, 'ndjson', target);
-      ctx.log(`feed pull NDJSON: ${nd.items.toLocaleString('en')} items in ${nd.seconds.toFixed(1)} s = ${Math.round(nd.rate).toLocaleString('en')}/s`);
+      ctx.log(`feed pull NDJSON: ${nd.items.toLocaleString('en')} items in ${nd.seconds.toFixed(1)} s = ${Math.round(nd.rate).toLocaleString('en')}/s (a page: headers after ${nd.headersMsMedian.toFixed(0)} ms, done after ${nd.pageMsMedian.toFixed(0)} ms, medians)`);
 
       ctx.server.mark('feed pull (COPY-out baseline)');
       const query = copyOutQuery(ctx, json.items);

@@ -28,13 +28,13 @@ await db.execute(sql`analyze indicator_changes`);
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
-/** The plan of a 10,000-row window from the start, with or without PLANNED_WALK. */
-async function plan(planned: boolean): Promise<PlanNode[]> {
+/** The plan of a 10,000-row window from the start, with or without PLANNED_WALK (and a byte budget). */
+async function plan(planned: boolean, budget?: number): Promise<PlanNode[]> {
   const horizon = await feedHorizon(db);
   return db.transaction(async (tx) => {
     if (planned) await tx.execute(PLANNED_WALK);
     const [row] = await rows<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> | string }>(tx,
-      sql`explain (format json) ${feedQuery(caller, {}, { after: FEED_START, horizon, limit: 10_000 })}`);
+      sql`explain (format json) ${feedQuery(caller, {}, { after: FEED_START, horizon, limit: 10_000, ...(budget ? { budget } : {}) })}`);
     const explained = row!['QUERY PLAN'];
     return nodes((typeof explained === 'string' ? JSON.parse(explained) : explained)[0]!.Plan);
   }, { accessMode: 'read only' });
@@ -51,6 +51,13 @@ t.test('under PLANNED_WALK the window is an ordered index walk of the log with a
   const changes = planned.find((n) => n['Relation Name'] === 'indicator_changes');
   t.equal(changes?.['Index Name'], 'indicator_changes_xid_pos_idx', 'the log is read down its (xid, pos) index');
   t.notOk(planned.some((n) => n['Relation Name'] === 'indicators' && n['Node Type'].includes('Seq Scan')), 'indicators are looked up, not scanned');
+});
+
+t.test('with a byte budget the window is the same walk: its running sum follows the walk, nothing sorts', async (t) => {
+  const planned = await plan(true, 8 * 1024 * 1024);
+  t.ok(planned.some((n) => n['Node Type'] === 'WindowAgg'), 'the running sum of bytes');
+  t.notOk(planned.some((n) => n['Node Type'] === 'Sort'), 'no Sort node');
+  t.equal(planned.find((n) => n['Relation Name'] === 'indicator_changes')?.['Index Name'], 'indicator_changes_xid_pos_idx', 'the log is read down its (xid, pos) index');
 });
 
 t.test('feedRows answers the window in log order under the same plan', async (t) => {
