@@ -35,9 +35,9 @@ const MEDIA: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
   stix: 'application/stix+json;version=2.1',
 };
-/** Positions fetched per round trip while an NDJSON page's bounds are read (they are small). */
+/** Positions per chunk while an NDJSON page's bounds are read on PGlite (they are small). */
 const BOUNDS_CHUNK = 5_000;
-/** Rows fetched per query: memory stays flat whatever the page size. */
+/** Rows per keyset query on PGlite: memory stays flat whatever the page size. */
 const STREAM_CHUNK = 500;
 /** A JSON or CSV page ends once its items reach this many bytes; a STIX page (built in memory) at a quarter. */
 const PAGE_BYTES = 8 * 1024 * 1024;
@@ -136,7 +136,7 @@ export const feedCursor = (p: FeedPosition, cursorKey: Buffer) => encodeCursor('
  */
 export default async function feedRoutes(app: FastifyInstance, opts: {
   db: Database; readDb?: Database; cursorKey: Buffer; rpz: RpzConfig;
-  /** postgres.js client behind `readDb`, for server-side cursors; undefined on PGlite. */
+  /** postgres.js client behind `readDb`, for pages read by binary COPY; undefined on PGlite. */
   pg?: PgClient;
   pages?: FeedPagesConfig;
 }) {
@@ -178,9 +178,9 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
 
       if (format === 'ndjson') {
         // Fix the page's end first (positions only), so the next cursor can go in a header,
-        // then stream the page from one query (a server-side cursor on PostgreSQL).
-        // Through the same planned cursor as the rows (src/modules/feeds/query.ts): a plain query with a
-        // LIMIT of 10,000 is hash-joined over the whole table.
+        // then stream the page from one query (one binary COPY on PostgreSQL), both planned as a
+        // walk of the log (src/modules/feeds/query.ts). Two walks: the cost of a streamed page whose
+        // cursor is in a header (bench/NOTES.md, round four).
         const bounds: PageRow[] = [];
         for await (const chunk of feedPageChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true }, BOUNDS_CHUNK)) bounds.push(...chunk);
         const full = bounds.length === q.limit;
