@@ -2,8 +2,8 @@
  * `COPY (query) TO STDOUT (FORMAT binary)` through postgres.js, for reads whose rows Node only
  * frames and forwards (feed pages: src/modules/feeds/query.ts). A row's text columns arrive as
  * their UTF-8 bytes, so a JSON payload is sliced out of the stream and written to the response
- * without ever becoming a JavaScript string (bench/NOTES.md, round three: decoding rows into
- * strings and garbage-collecting them was most of a feed page's time in Node).
+ * without ever becoming a JavaScript string (bench/NOTES.md, round four: decoding rows into
+ * strings, joining them and collecting them was about half of Node's time in a feed pull).
  *
  * COPY takes no bind parameters, so a query's parameters are written into its text as literals
  * (`inlineParams`): strings as `E'…'` escape-string literals (backslashes and quotes doubled), the
@@ -222,7 +222,8 @@ export async function* copyOutBinary<T>(connection: Pick<Sql, 'unsafe'>, query: 
     // from the stream's read(); when the end of the COPY arrived in the same network chunk as the
     // data that filled the buffer, nothing reads again and the connection hangs on its next
     // statement (porsager/postgres#499, fix proposed in #1016). The stream's _read is that
-    // resume: call it once the COPY is over (test/db/copy-out.test.ts reproduces the hang).
+    // resume: call it once the COPY is over (read through the async iterator without it, the
+    // second of test/db/copy-out.test.ts's COPYs in a row hung).
     readable._read(0);
   }
 }
