@@ -11,20 +11,13 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { currentState, previousState, receivableBy } from '../../src/domain/visibility.js';
 import { indicatorJson, tombstoneJson } from '../../src/modules/indicators/view.js';
+import { inlineParams } from '../../src/db/copy-out.js';
 import { copyOut } from '../lib/db.js';
 import { countFeedItems } from '../lib/http.js';
 import { median } from '../lib/stats.js';
 import type { Context, Measure } from '../lib/measure.js';
 
 const PAGE = 10_000;
-
-/** Inline a drizzle query's parameters (COPY takes none). Values here are uuids, token arrays and numbers. */
-function inline(query: { sql: string; params: unknown[] }): string {
-  return query.sql.replace(/\$(\d+)/g, (_, n) => {
-    const v = query.params[Number(n) - 1];
-    return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
-  });
-}
 
 export function copyOutQuery(ctx: Context, limit: number): string {
   const caller = ctx.identity(ctx.fleet.mainConsumer());
@@ -34,7 +27,7 @@ export function copyOutQuery(ctx: Context, limit: number): string {
   const query = sql`select case when ${now} then ${indicatorJson(caller)} else ${tombstoneJson(status, sql`coalesce(c.prev_tlp, i.tlp)`)} end
     from indicator_changes c join indicators i on i.id = c.indicator_id join orgs o on o.id = i.source_org_id
     where (${now} or ${before}) order by c.xid, c.pos limit ${limit}`;
-  return inline(new PgDialect().sqlToQuery(query));
+  return inlineParams(new PgDialect().sqlToQuery(query));
 }
 
 /**

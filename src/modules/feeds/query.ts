@@ -165,22 +165,19 @@ export async function* feedPageChunks(db: Database, pg: PgClient | undefined, ca
     }
     return;
   }
+  // Each keyset query gets what is left of the budget, so the SQL's budget holds for the whole window.
   let from = window.after;
   let bytes = 0;
   for (let left = window.limit; left > 0;) {
     const want = Math.min(chunk, left);
-    const batch = await feedRows(db, caller, filters, { ...window, budget: undefined, after: from, limit: want });
-    const out: PageRow[] = [];
-    for (const row of batch) {
-      const json = Buffer.from(row.json, 'utf8');
-      out.push({ xid: row.xid, pos: Number(row.pos), id: row.id, version: row.version, owned: row.owned === true, json });
-      bytes += json.length;
-      if (window.budget !== undefined && bytes >= window.budget) break;
-    }
-    if (out.length) yield out;
-    if (out.length < want || (window.budget !== undefined && bytes >= window.budget)) return;
-    left -= out.length;
-    from = { xid: out[out.length - 1]!.xid, pos: out[out.length - 1]!.pos };
+    const budget = window.budget === undefined ? {} : { budget: window.budget - bytes };
+    const batch = (await feedRows(db, caller, filters, { ...window, ...budget, after: from, limit: want })).map((row): PageRow => (
+      { xid: row.xid, pos: Number(row.pos), id: row.id, version: row.version, owned: row.owned === true, json: Buffer.from(row.json, 'utf8') }));
+    if (batch.length) yield batch;
+    if (batch.length < want) return;
+    left -= batch.length;
+    bytes += batch.reduce((sum, row) => sum + row.json.length, 0);
+    from = { xid: batch[batch.length - 1]!.xid, pos: batch[batch.length - 1]!.pos };
   }
 }
 

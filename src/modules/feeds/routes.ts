@@ -185,7 +185,7 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
         for await (const chunk of feedPageChunks(readDb, pg, caller, filters, { after, horizon, limit: q.limit, positionsOnly: true }, BOUNDS_CHUNK)) bounds.push(...chunk);
         const full = bounds.length === q.limit;
         const next = nextPosition(after, bounds, full, horizon);
-        const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: Number(bounds[bounds.length - 1]!.pos) } : after;
+        const upTo = bounds.length ? { xid: bounds[bounds.length - 1]!.xid, pos: bounds[bounds.length - 1]!.pos } : after;
         // Recorded from the page's bounds, before the first line leaves; an indicator changed since is
         // streamed as it is now and recorded at its new version by the page that carries that change.
         await recordDeliveries(db, caller, `${via.path}:ndjson`, bounds.filter(firstPerIndicator()), via.detail);
@@ -351,12 +351,9 @@ export default async function feedRoutes(app: FastifyInstance, opts: {
       order by i.value, i.type`);
     const entries = found.filter((e, k) => k === 0 || e.value !== found[k - 1]!.value || e.type !== found[k - 1]!.type);
     const body = rpz ? await rpzFile(caller, q, entries) : toBlocklist(q.format as 'txt' | 'csv', entries);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    const etag = etagOf(body);
     reply.header('etag', etag).header('cache-control', 'private, no-cache');
-    const ifNoneMatch = request.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
-      return reply.code(304).send();
-    }
+    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
     // Not on 304: the caller holds these already.
     await recordDeliveries(db, caller, `blocklist:${q.format}`, found);
     const media = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
