@@ -346,3 +346,21 @@ t.test('a page of heavy indicators ends at a byte budget, not at hundreds of meg
   t.equal(stix.headers['x-has-more'], 'true', 'a STIX page (built in memory) ends earlier still');
   t.ok(json(stix).objects.filter((o: { type: string }) => o.type === 'indicator').length < body.items.length);
 });
+
+t.test('text beyond ASCII and JSON escapes arrive as sent, in JSON, NDJSON and CSV pages', async (t) => {
+  const consumer = await createMember(app, admin, 'agency', 'AT');
+  const start = await drain(consumer);
+  const description = 'Übertragung — 日本語の配信 🏴‍☠️ back\\slash "quoted" \u2028 line\nbreak';
+  const tags = ['ñandú', 'ستريم'];
+  const [item] = await push([{ type: 'domain', value: 'unicode-feed.example.tv', tlp: 'GREEN', description, tags }]);
+  const page = (format: string) => app.inject({ method: 'GET', url: `/v1/feed?limit=10000&format=${format}&cursor=${encodeURIComponent(start.cursor)}`, headers: consumer.auth });
+  const jsonRes = await page('json');
+  const got = (json(jsonRes).items as Array<{ id: string; description: string; tags: string[] }>).find((i) => i.id === item!.id);
+  t.equal(got?.description, description, 'JSON: the description as sent');
+  t.same(got?.tags, tags, 'JSON: the tags as sent');
+  t.equal(Number(jsonRes.headers['content-length']), Buffer.byteLength(jsonRes.body), 'JSON: Content-Length counts UTF-8 bytes');
+  const line = (await page('ndjson')).body.trim().split('\n').map((l) => JSON.parse(l)).find((i: { id: string }) => i.id === item!.id);
+  t.same(line, got, 'NDJSON: the same entry');
+  const csv = parseCsv((await page('csv')).body, { columns: true }) as Array<Record<string, string>>;
+  t.equal(csv.find((r) => r.id === item!.id)?.description, description, 'CSV: the description as sent');
+});
